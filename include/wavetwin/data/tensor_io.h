@@ -1,0 +1,16 @@
+// wavetwin/data/tensor_io.h: tensors exchanged with Python in torch's pickle format (torch.save/torch.load).
+#pragma once
+
+#include <torch/types.h>
+
+#include <string>
+
+namespace wavetwin::data {
+
+/// Saves `tensor` (moved to the CPU) so that Python's torch.load reads it bit-exactly; atomic.
+void save_tensor(const std::string& path, const torch::Tensor& tensor);
+
+/// Loads a tensor written by torch.save or save_tensor; throws wavetwin::Error naming the file otherwise.
+torch::Tensor load_tensor(const std::string& path);
+
+}  // namespace wavetwin::data

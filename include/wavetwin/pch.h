@@ -1,0 +1,3 @@
+// wavetwin/pch.h: the precompiled header shared by every torch translation unit (build speed only).
+#pragma once
+#include <torch/torch.h>

@@ -1,0 +1,50 @@
+// wavetwin/wavelets/filter.h: one analysis stage of a two-channel filter bank, and its adjoint, on raw arrays.
+//
+// A stage maps x to two outputs by cross-correlation with decimation (stride s) and dilation d:
+//     lo[i] = sum_k f_lo[k] x[s*i + d*k],   hi[i] = sum_k f_hi[k] x[s*i + d*k],   i = 0 .. n_out-1,
+// a "valid" correlation: n_out = floor((n - d*(taps-1) - 1) / s) + 1. The adjoint (the backward pass and
+// the synthesis of an orthonormal bank) is x[s*i + d*k] += f_lo[k] lo[i] + f_hi[k] hi[i].
+//
+// Primitives (everything the dual-tree recursion in dtcwpt.cpp needs):
+//   analysis_line / analysis_line_adjoint  along a contiguous line (polyphase, vectorised along the line);
+//   analysis_rows / analysis_rows_adjoint  along the rows of a row-major array (vectorised along columns).
+// These are torch-free and compiled at -O3, apart from the rest of the library.
+#pragma once
+
+#include <cstdint>
+
+namespace wavetwin::wavelets::detail {
+
+/// Length of a valid strided, dilated correlation of n samples with `taps` taps (<= 0 when too short).
+inline int64_t stage_output_length(int64_t n, int64_t taps, int64_t stride, int64_t dilation) {
+  const int64_t span = dilation * (taps - 1) + 1;
+  if (n < span) return 0;
+  return (n - span) / stride + 1;
+}
+
+/// Scratch elements analysis_line and analysis_line_adjoint need for a line of n samples.
+inline int64_t line_scratch_size(int64_t n, int64_t stride) { return stride == 1 ? 0 : n + stride; }
+
+/// lo, hi (n_out each, overwritten) from the contiguous line x (n samples).
+template <typename T>
+void analysis_line(const T* x, int64_t n, const T* f_lo, const T* f_hi, int64_t taps, int64_t stride,
+                   int64_t dilation, T* lo, T* hi, int64_t n_out, T* scratch);
+
+/// x_grad (n samples) += adjoint of analysis_line applied to (lo, hi).
+template <typename T>
+void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, const T* f_lo, const T* f_hi,
+                           int64_t taps, int64_t stride, int64_t dilation, T* x_grad, int64_t n,
+                           T* scratch);
+
+/// lo, hi: (n_out, cols) row-major, overwritten, from x: (n, cols) row-major; filtering runs down the rows.
+template <typename T>
+void analysis_rows(const T* x, int64_t n, int64_t cols, const T* f_lo, const T* f_hi, int64_t taps,
+                   int64_t stride, int64_t dilation, T* lo, T* hi, int64_t n_out);
+
+/// x_grad: (n, cols) += adjoint of analysis_rows applied to (lo, hi).
+template <typename T>
+void analysis_rows_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t cols, const T* f_lo,
+                           const T* f_hi, int64_t taps, int64_t stride, int64_t dilation, T* x_grad,
+                           int64_t n);
+
+}  // namespace wavetwin::wavelets::detail

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian package wavetwin needs; safe to run again (already installed packages are skipped).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libtorch-dev libopenblas0-openmp
+  libjpeg62-turbo-dev libpng-dev zlib1g-dev
+  libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  python3-torch python3-numpy python3-dtcwt python3-pywt python3-pil
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,283 @@
+// src/data/image.cpp: JPEG (libjpeg-turbo) and PNG (libpng) codecs, PIL-compatible resize, crops.
+#include "wavetwin/data/image.h"
+
+#include <jpeglib.h>
+#include <jerror.h>
+#include <png.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <csetjmp>
+#include <cstring>
+
+#include "wavetwin/data/file.h"
+#include "wavetwin/error.h"
+
+namespace wavetwin::data {
+namespace {
+
+// libjpeg reports errors through a callback that must not return: jump back to the decoder.
+struct JpegError {
+  jpeg_error_mgr manager;
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+  bool truncated;
+};
+
+void jpeg_error_exit(j_common_ptr info) {
+  auto* error = reinterpret_cast<JpegError*>(info->err);
+  (*info->err->format_message)(info, error->message);
+  std::longjmp(error->jump, 1);
+}
+
+// Warnings are not printed; the one that matters, data ending early, is recorded.
+void jpeg_warning(j_common_ptr info, int level) {
+  if (level < 0 && info->err->msg_code == JWRN_JPEG_EOF) reinterpret_cast<JpegError*>(info->err)->truncated = true;
+}
+
+torch::Tensor decode_jpeg(const unsigned char* data, size_t size, const std::string& name) {
+  jpeg_decompress_struct info{};
+  JpegError error{};
+  info.err = jpeg_std_error(&error.manager);
+  error.manager.error_exit = jpeg_error_exit;
+  error.manager.emit_message = jpeg_warning;
+  // Nothing with a destructor may be created between setjmp and a possible longjmp, hence the vector here.
+  std::vector<uint8_t> pixels;
+  if (setjmp(error.jump)) {
+    jpeg_destroy_decompress(&info);
+    WAVETWIN_FAIL(name, ": corrupt JPEG (", error.message, ")");
+  }
+  jpeg_create_decompress(&info);
+  jpeg_mem_src(&info, data, static_cast<unsigned long>(size));
+  jpeg_save_markers(&info, JPEG_APP0 + 14, 0xffff);  // Adobe marker: inverted CMYK
+  jpeg_read_header(&info, TRUE);
+  const bool cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
+  info.out_color_space = cmyk ? JCS_CMYK : (info.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB);
+  jpeg_start_decompress(&info);
+  const int64_t w = info.output_width, c = info.output_components;
+  pixels.resize(static_cast<size_t>(info.output_height) * w * c);
+  uint8_t* out = pixels.data();
+  while (info.output_scanline < info.output_height) {
+    JSAMPROW row = out + static_cast<int64_t>(info.output_scanline) * w * c;
+    jpeg_read_scanlines(&info, &row, 1);
+  }
+  bool adobe = false;
+  for (jpeg_saved_marker_ptr m = info.marker_list; m != nullptr; m = m->next) {
+    adobe = adobe || (m->marker == JPEG_APP0 + 14 && m->data_length >= 5 && std::memcmp(m->data, "Adobe", 5) == 0);
+  }
+  jpeg_finish_decompress(&info);
+  jpeg_destroy_decompress(&info);
+  const int64_t h = static_cast<int64_t>(pixels.size()) / (w * c);
+  const torch::Tensor raw = torch::from_blob(pixels.data(), {h, w, c}, torch::kUInt8).clone();
+  WAVETWIN_CHECK(!error.truncated, name, ": truncated JPEG (data ends before the last scanline)");
+  if (!cmyk) return raw;
+  // CMYK -> RGB as PIL: Adobe files store inverted ink values.
+  torch::Tensor image = torch::empty({h, w, 3}, torch::kUInt8);
+  const uint8_t* src = raw.data_ptr<uint8_t>();
+  uint8_t* dst = image.data_ptr<uint8_t>();
+  for (int64_t i = 0; i < h * w; ++i) {
+    const int k = adobe ? src[4 * i + 3] : 255 - src[4 * i + 3];
+    for (int ch = 0; ch < 3; ++ch) {
+      const int ink = adobe ? src[4 * i + ch] : 255 - src[4 * i + ch];
+      dst[3 * i + ch] = static_cast<uint8_t>((ink * k + 127) / 255);
+    }
+  }
+  return image;
+}
+
+torch::Tensor decode_png(const unsigned char* data, size_t size, const std::string& name) {
+  png_image png{};
+  png.version = PNG_IMAGE_VERSION;
+  WAVETWIN_CHECK(png_image_begin_read_from_memory(&png, data, size) != 0, name, ": corrupt PNG (", png.message, ")");
+  const bool gray = (png.format & PNG_FORMAT_FLAG_COLOR) == 0;
+  png.format = gray ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
+  const int64_t c = gray ? 1 : 3;
+  torch::Tensor image = torch::empty({png.height, png.width, c}, torch::kUInt8);
+  // Transparent pixels are composited on black, as PIL's convert("RGB") drops alpha.
+  png_color background{0, 0, 0};
+  const int ok = png_image_finish_read(&png, &background, image.data_ptr<uint8_t>(), 0, nullptr);
+  const std::string message = png.message;
+  png_image_free(&png);
+  WAVETWIN_CHECK(ok != 0, name, ": corrupt or truncated PNG (", message, ")");
+  return image;
+}
+
+// PIL's fixed-point resampling (Pillow libImaging/Resample.c, bilinear): 22 fractional bits.
+constexpr int kPrecisionBits = 32 - 8 - 2;
+
+struct Coefficients {
+  std::vector<int64_t> start, count;
+  std::vector<int32_t> weight;  // count.size() rows of `width` entries
+  int64_t width = 0;
+};
+
+Coefficients bilinear_coefficients(int64_t in_size, int64_t out_size) {
+  const double scale = static_cast<double>(in_size) / out_size;
+  const double filter_scale = std::max(scale, 1.0);
+  const double support = 1.0 * filter_scale;
+  Coefficients c;
+  c.width = static_cast<int64_t>(std::ceil(support)) * 2 + 1;
+  c.weight.assign(out_size * c.width, 0);
+  std::vector<double> k(c.width);
+  for (int64_t x = 0; x < out_size; ++x) {
+    const double center = (x + 0.5) * scale;
+    int64_t xmin = static_cast<int64_t>(center - support + 0.5);
+    xmin = std::max<int64_t>(xmin, 0);
+    int64_t xmax = std::min<int64_t>(static_cast<int64_t>(center + support + 0.5), in_size) - xmin;
+    double total = 0;
+    for (int64_t i = 0; i < xmax; ++i) {
+      const double t = std::abs((i + xmin - center + 0.5) / filter_scale);
+      k[i] = t < 1.0 ? 1.0 - t : 0.0;
+      total += k[i];
+    }
+    for (int64_t i = 0; i < xmax; ++i) {
+      const double w = total != 0 ? k[i] / total : 0.0;
+      c.weight[x * c.width + i] = static_cast<int32_t>(w < 0 ? -0.5 + w * (1 << kPrecisionBits)
+                                                             : 0.5 + w * (1 << kPrecisionBits));
+    }
+    c.start.push_back(xmin);
+    c.count.push_back(xmax);
+  }
+  return c;
+}
+
+inline uint8_t clip8(int64_t value) {
+  const int64_t v = value >> kPrecisionBits;
+  return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
+}
+
+// Resamples axis `axis` (0 = rows, 1 = columns) of a contiguous uint8 (H, W, C) image.
+torch::Tensor resample_axis(const torch::Tensor& image, int64_t out_size, int axis) {
+  const int64_t h = image.size(0), w = image.size(1), ch = image.size(2);
+  const int64_t in_size = axis == 0 ? h : w;
+  const Coefficients c = bilinear_coefficients(in_size, out_size);
+  torch::Tensor out = torch::empty({axis == 0 ? out_size : h, axis == 0 ? w : out_size, ch}, torch::kUInt8);
+  const uint8_t* src = image.data_ptr<uint8_t>();
+  uint8_t* dst = out.data_ptr<uint8_t>();
+  const int64_t lines = axis == 0 ? w : h;              // lines along which we resample
+  const int64_t step = axis == 0 ? w * ch : ch;         // distance between samples of a line
+  const int64_t line_step = axis == 0 ? ch : w * ch;    // distance between lines (input)
+  const int64_t out_step = axis == 0 ? w * ch : ch;
+  const int64_t out_line_step = axis == 0 ? ch : out_size * ch;
+  for (int64_t line = 0; line < lines; ++line) {
+    for (int64_t x = 0; x < out_size; ++x) {
+      const int32_t* k = c.weight.data() + x * c.width;
+      for (int64_t b = 0; b < ch; ++b) {
+        int64_t acc = int64_t{1} << (kPrecisionBits - 1);
+        const uint8_t* s = src + line * line_step + c.start[x] * step + b;
+        for (int64_t i = 0; i < c.count[x]; ++i) acc += static_cast<int64_t>(s[i * step]) * k[i];
+        dst[line * out_line_step + x * out_step + b] = clip8(acc);
+      }
+    }
+  }
+  return out;
+}
+
+void check_image(const torch::Tensor& image, const char* where) {
+  WAVETWIN_CHECK(image.dim() == 3 && image.scalar_type() == torch::kUInt8 && (image.size(2) == 1 || image.size(2) == 3),
+                 where, ": image of shape ", image.sizes(), " and dtype ", image.scalar_type(),
+                 "; expected uint8 (H, W, C) with C = 1 or 3");
+}
+
+}  // namespace
+
+torch::Tensor decode_image(const void* data, size_t size, const std::string& name, ColorMode mode) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  WAVETWIN_CHECK(size > 0, name, ": empty file; expected a JPEG or PNG image");
+  torch::Tensor image;
+  if (size >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF) {
+    image = decode_jpeg(bytes, size, name);
+  } else if (size >= 8 && std::memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) == 0) {
+    image = decode_png(bytes, size, name);
+  } else {
+    WAVETWIN_FAIL(name, ": unsupported format (unrecognised signature); expected a JPEG or PNG image");
+  }
+  return convert_color(image, mode);
+}
+
+torch::Tensor read_image(const std::string& path, ColorMode mode) {
+  const std::vector<char> bytes = read_file(path);
+  return decode_image(bytes.data(), bytes.size(), path, mode);
+}
+
+torch::Tensor convert_color(const torch::Tensor& image, ColorMode mode) {
+  check_image(image, "convert_color");
+  const int64_t c = image.size(2);
+  if (mode == ColorMode::kAsStored || (mode == ColorMode::kGray && c == 1) || (mode == ColorMode::kRgb && c == 3)) {
+    return image;
+  }
+  if (mode == ColorMode::kRgb) return image.expand({image.size(0), image.size(1), 3}).contiguous();
+  // PIL "L": (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16.
+  const torch::Tensor rgb = image.to(torch::kInt32);
+  const torch::Tensor l = (rgb.select(2, 0) * 19595 + rgb.select(2, 1) * 38470 + rgb.select(2, 2) * 7471 + 0x8000)
+                              .floor_divide(65536);
+  return l.to(torch::kUInt8).unsqueeze(2).contiguous();
+}
+
+void write_png(const std::string& path, const torch::Tensor& image_in) {
+  torch::Tensor image = image_in.dim() == 2 ? image_in.unsqueeze(2) : image_in;
+  WAVETWIN_CHECK(image.dim() == 3 && image.scalar_type() == torch::kUInt8 &&
+                     (image.size(2) == 1 || image.size(2) == 3 || image.size(2) == 4),
+                 path, ": cannot write image of shape ", image_in.sizes(), " and dtype ", image_in.scalar_type(),
+                 "; expected uint8 (H, W) or (H, W, C) with C in {1, 3, 4}");
+  image = image.cpu().contiguous();
+  png_image png{};
+  png.version = PNG_IMAGE_VERSION;
+  png.width = static_cast<png_uint_32>(image.size(1));
+  png.height = static_cast<png_uint_32>(image.size(0));
+  const int64_t c = image.size(2);
+  png.format = c == 1 ? PNG_FORMAT_GRAY : (c == 3 ? PNG_FORMAT_RGB : PNG_FORMAT_RGBA);
+  png_alloc_size_t size = 0;
+  WAVETWIN_CHECK(png_image_write_to_memory(&png, nullptr, &size, 0, image.data_ptr<uint8_t>(), 0, nullptr) != 0,
+                 path, ": PNG encoding failed (", png.message, ")");
+  std::vector<unsigned char> bytes(size);
+  WAVETWIN_CHECK(png_image_write_to_memory(&png, bytes.data(), &size, 0, image.data_ptr<uint8_t>(), 0, nullptr) != 0,
+                 path, ": PNG encoding failed (", png.message, ")");
+  write_file_atomic(path, bytes.data(), size);
+}
+
+torch::Tensor to_float_chw(const torch::Tensor& image) {
+  check_image(image, "to_float_chw");
+  return image.permute({2, 0, 1}).to(torch::kFloat32).div(255.0).contiguous();
+}
+
+torch::Tensor to_uint8_hwc(const torch::Tensor& image) {
+  WAVETWIN_CHECK(image.dim() == 3, "to_uint8_hwc: image of shape ", image.sizes(), "; expected (C, H, W)");
+  return image.mul(255.0).round().clamp(0, 255).to(torch::kUInt8).permute({1, 2, 0}).contiguous();
+}
+
+torch::Tensor resize(const torch::Tensor& image, int64_t height, int64_t width) {
+  check_image(image, "resize");
+  WAVETWIN_CHECK(height >= 1 && width >= 1, "resize: target ", height, "x", width, "; expected positive sizes");
+  torch::Tensor out = image.cpu().contiguous();
+  // Horizontal pass first, then vertical, each rounded to uint8, as PIL does.
+  if (width != out.size(1)) out = resample_axis(out, width, 1);
+  if (height != out.size(0)) out = resample_axis(out, height, 0);
+  return out;
+}
+
+torch::Tensor resize_shorter(const torch::Tensor& image, int64_t size) {
+  check_image(image, "resize_shorter");
+  const int64_t h = image.size(0), w = image.size(1);
+  if (h <= w) return resize(image, size, static_cast<int64_t>(size * w / h));
+  return resize(image, static_cast<int64_t>(size * h / w), size);
+}
+
+torch::Tensor crop(const torch::Tensor& image, int64_t top, int64_t left, int64_t height, int64_t width) {
+  WAVETWIN_CHECK(image.dim() == 3, "crop: image of shape ", image.sizes(), "; expected (H, W, C)");
+  WAVETWIN_CHECK(top >= 0 && left >= 0 && height >= 1 && width >= 1 && top + height <= image.size(0) &&
+                     left + width <= image.size(1),
+                 "crop: window ", height, "x", width, " at (", top, ", ", left, ") of a ", image.size(0), "x",
+                 image.size(1), " image; expected a window inside the image");
+  return image.narrow(0, top, height).narrow(1, left, width);
+}
+
+torch::Tensor center_crop(const torch::Tensor& image, int64_t height, int64_t width) {
+  WAVETWIN_CHECK(image.dim() == 3, "center_crop: image of shape ", image.sizes(), "; expected (H, W, C)");
+  const auto offset = [](int64_t from, int64_t to) {
+    return static_cast<int64_t>(std::nearbyint((from - to) / 2.0));  // ties to even, as Python's round
+  };
+  return crop(image, offset(image.size(0), height), offset(image.size(1), width), height, width);
+}
+
+}  // namespace wavetwin::data

@@ -1,0 +1,307 @@
+// src/wavelets/dual_tree.cpp: the dual-tree packet recursion of dual_tree.h (torch-free, compiled at -O3).
+#include "dual_tree.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "wavetwin/wavelets/filter.h"
+#include "wavetwin/wavelets/packet.h"
+
+namespace wavetwin::wavelets::detail {
+
+AxisGeometry axis_geometry(int64_t length, int64_t levels, int64_t stride, int64_t taps) {
+  int64_t decimated = 0;
+  while ((int64_t{1} << decimated) < stride) ++decimated;
+  AxisGeometry g;
+  g.length.push_back(length);
+  for (int64_t j = 0; j < levels; ++j) {
+    const bool strided = j < decimated;
+    g.stride.push_back(strided ? 2 : 1);
+    g.dilation.push_back(strided ? 1 : int64_t{1} << (j - decimated));
+    g.taps.push_back(j == 0 ? taps + 2 : taps);
+    g.length.push_back(stage_output_length(g.length.back(), g.taps.back(), g.stride.back(), g.dilation.back()));
+  }
+  return g;
+}
+
+int64_t equivalent_length(int64_t levels, int64_t stride, int64_t taps) {
+  const AxisGeometry g = axis_geometry(0, levels, stride, taps);
+  int64_t length = 1;
+  int64_t step = 1;
+  for (int64_t j = 0; j < levels; ++j) {
+    length += step * g.dilation[j] * (g.taps[j] - 1);
+    step *= g.stride[j];
+  }
+  return length;
+}
+
+template <typename T>
+DualTreeBank<T> make_bank(const double* h1, const double* h2, const double* g1, const double* g2, int64_t taps) {
+  DualTreeBank<T> bank;
+  bank.taps = taps;
+  auto copy = [taps](const double* f, int64_t delay, double sign, int64_t length) {
+    std::vector<T> out(length, T(0));
+    for (int64_t k = 0; k < taps; ++k) out[k + delay] = static_cast<T>(sign * f[k]);
+    return out;
+  };
+  // First stage: both trees use tree-1 filters, one sample apart (reference-system.md 1.2).
+  bank.lo[kFirst1] = copy(h1, 2, 1.0, taps + 2);
+  bank.hi[kFirst1] = copy(g1, 0, 1.0, taps + 2);
+  bank.lo[kFirst2] = copy(h1, 1, 1.0, taps + 2);
+  bank.hi[kFirst2] = copy(g1, 1, -1.0, taps + 2);
+  bank.lo[kQ1] = copy(h1, 0, 1.0, taps);
+  bank.hi[kQ1] = copy(g1, 0, 1.0, taps);
+  bank.lo[kQ2] = copy(h2, 0, 1.0, taps);
+  bank.hi[kQ2] = copy(g2, 0, 1.0, taps);
+  return bank;
+}
+
+template <typename T>
+DualTreeEngine<T>::DualTreeEngine(DualTreeBank<T> bank, int64_t levels, int64_t stride)
+    : bank_(std::move(bank)), levels_(levels), stride_(stride) {
+  pair_.resize(levels);
+  pair_[0] = {kFirst1, kFirst2};
+  for (int64_t j = 1; j < levels; ++j) {
+    pair_[j].resize(int64_t{2} << j);
+    for (int64_t q = 0; q < (int64_t{2} << j); ++q) pair_[j][q] = successor_pair(pair_[j - 1][q >> 1], q & 1);
+  }
+}
+
+template <typename T>
+int64_t DualTreeEngine<T>::line_work(const AxisGeometry& g) const {
+  int64_t level = 0;
+  for (int64_t j = 1; j <= levels_; ++j) level = std::max(level, (int64_t{2} << j) * g.length[j]);
+  return 2 * level + line_scratch_size(g.length[0], 2);
+}
+
+template <typename T>
+void DualTreeEngine<T>::line_tree(const T* x, const AxisGeometry& g, T* out, T* work) const {
+  const int64_t level_size = (line_work(g) - line_scratch_size(g.length[0], 2)) / 2;
+  T* buffers[2] = {work, work + level_size};
+  T* scratch = work + 2 * level_size;
+  const T* previous = x;
+  for (int64_t j = 1; j <= levels_; ++j) {
+    T* current = j == levels_ ? out : buffers[j & 1];
+    const int64_t n_in = g.length[j - 1];
+    const int64_t n_out = g.length[j];
+    for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
+      const int pair = pair_[j - 1][q];
+      const T* parent = j == 1 ? x : previous + q * n_in;
+      analysis_line(parent, n_in, bank_.lo[pair].data(), bank_.hi[pair].data(), g.taps[j - 1], g.stride[j - 1],
+                    g.dilation[j - 1], current + 2 * q * n_out, current + (2 * q + 1) * n_out, n_out, scratch);
+    }
+    previous = current;
+  }
+}
+
+template <typename T>
+void DualTreeEngine<T>::line_tree_adjoint(const T* grad, const AxisGeometry& g, T* x_grad, T* work) const {
+  const int64_t level_size = (line_work(g) - line_scratch_size(g.length[0], 2)) / 2;
+  T* buffers[2] = {work, work + level_size};
+  T* scratch = work + 2 * level_size;
+  std::fill(x_grad, x_grad + g.length[0], T(0));
+  const T* children = grad;
+  for (int64_t j = levels_; j >= 1; --j) {
+    const int64_t n_in = g.length[j - 1];
+    const int64_t n_out = g.length[j];
+    T* parents = j == 1 ? x_grad : buffers[(j - 1) & 1];
+    if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * n_in, T(0));
+    for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
+      const int pair = pair_[j - 1][q];
+      T* parent = j == 1 ? x_grad : parents + q * n_in;
+      analysis_line_adjoint(children + 2 * q * n_out, children + (2 * q + 1) * n_out, n_out, bank_.lo[pair].data(),
+                            bank_.hi[pair].data(), g.taps[j - 1], g.stride[j - 1], g.dilation[j - 1], parent, n_in,
+                            scratch);
+    }
+    children = parents;
+  }
+}
+
+template <typename T>
+int64_t DualTreeEngine<T>::workspace_2d(int64_t hp, int64_t wp) const {
+  const AxisGeometry rows = axis_geometry(hp, levels_, stride_, bank_.taps);
+  const AxisGeometry cols = axis_geometry(wp, levels_, stride_, bank_.taps);
+  int64_t level = 0;
+  for (int64_t j = 1; j <= levels_; ++j) level = std::max(level, (int64_t{2} << j) * rows.length[j] * wp);
+  const int64_t leaves = (int64_t{2} << levels_) * cols.length[levels_];
+  return 2 * level + 2 * leaves + line_work(cols);
+}
+
+template <typename T>
+void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T* work) const {
+  const AxisGeometry rows = axis_geometry(hp, levels_, stride_, bank_.taps);
+  const AxisGeometry cols = axis_geometry(wp, levels_, stride_, bank_.taps);
+  int64_t level = 0;
+  for (int64_t j = 1; j <= levels_; ++j) level = std::max(level, (int64_t{2} << j) * rows.length[j] * wp);
+  T* buffers[2] = {work, work + level};
+  const int64_t paths = int64_t{1} << levels_;
+  const int64_t ho = rows.length[levels_];
+  const int64_t wo = cols.length[levels_];
+  const int64_t leaves = 2 * paths * wo;
+  T* row_leaves[2] = {work + 2 * level, work + 2 * level + leaves};
+  T* line_work_buffer = work + 2 * level + 2 * leaves;
+
+  // All stages down the rows: 2 * 2^J maps (ho, wp) in [tree][path] order.
+  const T* previous = x;
+  for (int64_t j = 1; j <= levels_; ++j) {
+    T* current = buffers[j & 1];
+    const int64_t n_in = rows.length[j - 1];
+    const int64_t n_out = rows.length[j];
+    for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
+      const int pair = pair_[j - 1][q];
+      const T* parent = j == 1 ? x : previous + q * n_in * wp;
+      analysis_rows(parent, n_in, wp, bank_.lo[pair].data(), bank_.hi[pair].data(), rows.taps[j - 1],
+                    rows.stride[j - 1], rows.dilation[j - 1], current + 2 * q * n_out * wp,
+                    current + (2 * q + 1) * n_out * wp, n_out);
+    }
+    previous = current;
+  }
+
+  // All stages along each row, then the complex recombination of reference-system.md 1.6:
+  // Psi_a = (D11 - D22) + i (D21 + D12), Psi_b = (D11 + D22) + i (D21 - D12), first index = row tree.
+  const int64_t plane = ho * wo;
+  const int64_t per_tree = paths * paths;
+  for (int64_t r = 0; r < ho; ++r) {
+    for (int64_t v = 0; v < paths; ++v) {
+      for (int64_t tv = 0; tv < 2; ++tv) {
+        line_tree(previous + ((tv * paths + v) * ho + r) * wp, cols, row_leaves[tv], line_work_buffer);
+      }
+      for (int64_t u = 0; u < paths; ++u) {
+        const int64_t code = make_code(v, u, levels_);
+        const T* d11 = row_leaves[0] + u * wo;
+        const T* d12 = row_leaves[0] + (paths + u) * wo;
+        const T* d21 = row_leaves[1] + u * wo;
+        const T* d22 = row_leaves[1] + (paths + u) * wo;
+        const T sign_a = conjugated_2d(code, levels_) ? T(-1) : T(1);
+        const T sign_b = conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1);
+        T* re_a = out + (2 * code) * plane + r * wo;
+        T* im_a = re_a + plane;
+        T* re_b = out + (2 * (per_tree + code)) * plane + r * wo;
+        T* im_b = re_b + plane;
+        for (int64_t c = 0; c < wo; ++c) {
+          re_a[c] = d11[c] - d22[c];
+          im_a[c] = sign_a * (d21[c] + d12[c]);
+          re_b[c] = d11[c] + d22[c];
+          im_b[c] = sign_b * (d21[c] - d12[c]);
+        }
+      }
+    }
+  }
+}
+
+template <typename T>
+void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_grad, T* work) const {
+  const AxisGeometry rows = axis_geometry(hp, levels_, stride_, bank_.taps);
+  const AxisGeometry cols = axis_geometry(wp, levels_, stride_, bank_.taps);
+  int64_t level = 0;
+  for (int64_t j = 1; j <= levels_; ++j) level = std::max(level, (int64_t{2} << j) * rows.length[j] * wp);
+  T* buffers[2] = {work, work + level};
+  const int64_t paths = int64_t{1} << levels_;
+  const int64_t ho = rows.length[levels_];
+  const int64_t wo = cols.length[levels_];
+  const int64_t leaves = 2 * paths * wo;
+  T* row_leaves[2] = {work + 2 * level, work + 2 * level + leaves};
+  T* line_work_buffer = work + 2 * level + 2 * leaves;
+  const int64_t plane = ho * wo;
+  const int64_t per_tree = paths * paths;
+
+  T* children = buffers[levels_ & 1];
+  for (int64_t r = 0; r < ho; ++r) {
+    for (int64_t v = 0; v < paths; ++v) {
+      for (int64_t u = 0; u < paths; ++u) {
+        const int64_t code = make_code(v, u, levels_);
+        const T sign_a = conjugated_2d(code, levels_) ? T(-1) : T(1);
+        const T sign_b = conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1);
+        const T* re_a = grad + (2 * code) * plane + r * wo;
+        const T* im_a = re_a + plane;
+        const T* re_b = grad + (2 * (per_tree + code)) * plane + r * wo;
+        const T* im_b = re_b + plane;
+        T* d11 = row_leaves[0] + u * wo;
+        T* d12 = row_leaves[0] + (paths + u) * wo;
+        T* d21 = row_leaves[1] + u * wo;
+        T* d22 = row_leaves[1] + (paths + u) * wo;
+        for (int64_t c = 0; c < wo; ++c) {
+          const T ia = sign_a * im_a[c];
+          const T ib = sign_b * im_b[c];
+          d11[c] = re_a[c] + re_b[c];
+          d22[c] = re_b[c] - re_a[c];
+          d21[c] = ia + ib;
+          d12[c] = ia - ib;
+        }
+      }
+      for (int64_t tv = 0; tv < 2; ++tv) {
+        line_tree_adjoint(row_leaves[tv], cols, children + ((tv * paths + v) * ho + r) * wp, line_work_buffer);
+      }
+    }
+  }
+
+  std::fill(x_grad, x_grad + hp * wp, T(0));
+  for (int64_t j = levels_; j >= 1; --j) {
+    const int64_t n_in = rows.length[j - 1];
+    const int64_t n_out = rows.length[j];
+    T* parents = j == 1 ? x_grad : buffers[(j - 1) & 1];
+    if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * n_in * wp, T(0));
+    for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
+      const int pair = pair_[j - 1][q];
+      T* parent = j == 1 ? x_grad : parents + q * n_in * wp;
+      analysis_rows_adjoint(children + 2 * q * n_out * wp, children + (2 * q + 1) * n_out * wp, n_out, wp,
+                            bank_.lo[pair].data(), bank_.hi[pair].data(), rows.taps[j - 1], rows.stride[j - 1],
+                            rows.dilation[j - 1], parent, n_in);
+    }
+    children = parents;
+  }
+}
+
+template <typename T>
+int64_t DualTreeEngine<T>::workspace_1d(int64_t n) const {
+  const AxisGeometry g = axis_geometry(n, levels_, stride_, bank_.taps);
+  return (int64_t{2} << levels_) * g.length[levels_] + line_work(g);
+}
+
+template <typename T>
+void DualTreeEngine<T>::forward_1d(const T* x, int64_t n, T* out, T* work) const {
+  const AxisGeometry g = axis_geometry(n, levels_, stride_, bank_.taps);
+  const int64_t paths = int64_t{1} << levels_;
+  const int64_t n_out = g.length[levels_];
+  T* leaves = work;
+  line_tree(x, g, leaves, work + 2 * paths * n_out);
+  for (int64_t p = 0; p < paths; ++p) {
+    const T sign = conjugated_1d(p, levels_) ? T(-1) : T(1);
+    const T* d1 = leaves + p * n_out;
+    const T* d2 = leaves + (paths + p) * n_out;
+    T* re = out + 2 * p * n_out;
+    T* im = re + n_out;
+    for (int64_t i = 0; i < n_out; ++i) {
+      re[i] = d1[i];
+      im[i] = sign * d2[i];
+    }
+  }
+}
+
+template <typename T>
+void DualTreeEngine<T>::adjoint_1d(const T* grad, int64_t n, T* x_grad, T* work) const {
+  const AxisGeometry g = axis_geometry(n, levels_, stride_, bank_.taps);
+  const int64_t paths = int64_t{1} << levels_;
+  const int64_t n_out = g.length[levels_];
+  T* leaves = work;
+  for (int64_t p = 0; p < paths; ++p) {
+    const T sign = conjugated_1d(p, levels_) ? T(-1) : T(1);
+    const T* re = grad + 2 * p * n_out;
+    const T* im = re + n_out;
+    T* d1 = leaves + p * n_out;
+    T* d2 = leaves + (paths + p) * n_out;
+    for (int64_t i = 0; i < n_out; ++i) {
+      d1[i] = re[i];
+      d2[i] = sign * im[i];
+    }
+  }
+  line_tree_adjoint(leaves, g, x_grad, work + 2 * paths * n_out);
+}
+
+template DualTreeBank<float> make_bank<float>(const double*, const double*, const double*, const double*, int64_t);
+template DualTreeBank<double> make_bank<double>(const double*, const double*, const double*, const double*, int64_t);
+template class DualTreeEngine<float>;
+template class DualTreeEngine<double>;
+
+}  // namespace wavetwin::wavelets::detail

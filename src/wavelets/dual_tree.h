@@ -1,0 +1,88 @@
+// src/wavelets/dual_tree.h: the dual-tree packet recursion on raw arrays (internal to the library).
+//
+// One image (or line) at a time, so that the caller can spread a batch over threads. Separable stages along
+// rows and columns commute, so the 2-D transform runs all J stages down the rows first (vectorised along
+// columns), then all J stages along each resulting row, and writes the complex recombination straight into
+// the output: no per-stage tensors, no depthwise convolutions. The adjoint runs the same steps backwards.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace wavetwin::wavelets::detail {
+
+/// Stage geometry of the packet tree along one axis of `length` (padded) samples.
+struct AxisGeometry {
+  std::vector<int64_t> stride, dilation, taps;  ///< per stage 1..J (index 0..J-1)
+  std::vector<int64_t> length;                  ///< length[0] = input, length[j] after stage j
+};
+
+/// Strides, dilations and tap counts of depth `levels` at overall `stride` (reference-system.md 1.4):
+/// stride 2 for the first log2(stride) stages, then a-trous stages whose dilation doubles.
+AxisGeometry axis_geometry(int64_t length, int64_t levels, int64_t stride, int64_t taps);
+
+/// Length of the single equivalent filter of one path: 1 + sum_j (prod_{i<j} s_i) d_j (taps_j - 1).
+int64_t equivalent_length(int64_t levels, int64_t stride, int64_t taps);
+
+/// The (low, high) filter pairs of the dual tree: FS1, FS2 (first stage, 12 taps for qshift_a), Q1, Q2.
+enum Pair : int { kFirst1 = 0, kFirst2 = 1, kQ1 = 2, kQ2 = 3 };
+
+/// Bayram-Selesnick succession: the pair that splits a node produced by (`pair`, `high`).
+inline int successor_pair(int pair, int high) {
+  switch (pair) {
+    case kFirst1: return high ? kQ2 : kQ1;
+    case kFirst2: return high ? kQ1 : kQ2;
+    case kQ2: return high ? kQ1 : kQ2;
+    default: return kQ1;
+  }
+}
+
+/// The stage filters of one dual tree, in precision T.
+template <typename T>
+struct DualTreeBank {
+  int64_t taps = 0;                     ///< L, the Q-shift length; first stage has L + 2
+  std::array<std::vector<T>, 4> lo, hi; ///< indexed by Pair
+};
+
+/// Builds the bank from H1, H2, G1, G2 (each L taps, reference naming), with the one-sample-shifted
+/// first-stage copies of the tree-1 filters: [0,0,H1], [G1,0,0] and [0,H1,0], [0,-G1,0].
+template <typename T>
+DualTreeBank<T> make_bank(const double* h1, const double* h2, const double* g1, const double* g2, int64_t taps);
+
+/// Forward and adjoint dual-tree packet transforms of depth `levels` at overall `stride`.
+template <typename T>
+class DualTreeEngine {
+ public:
+  DualTreeEngine(DualTreeBank<T> bank, int64_t levels, int64_t stride);
+
+  /// Elements of workspace forward_2d / adjoint_2d need for an (hp, wp) padded image.
+  int64_t workspace_2d(int64_t hp, int64_t wp) const;
+  /// out: 4 * 4^J maps (ho, wo) in the order [tree a/b][code][Re/Im] (reference-system.md 1.6).
+  void forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T* work) const;
+  /// x_grad (hp, wp), overwritten, from the gradient of forward_2d's output.
+  void adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_grad, T* work) const;
+
+  int64_t workspace_1d(int64_t n) const;
+  /// out: 2 * 2^J lines of n_out in the order [path][Re/Im].
+  void forward_1d(const T* x, int64_t n, T* out, T* work) const;
+  void adjoint_1d(const T* grad, int64_t n, T* x_grad, T* work) const;
+
+  int64_t levels() const { return levels_; }
+  int64_t stride() const { return stride_; }
+  int64_t first_taps() const { return bank_.taps + 2; }
+
+ private:
+  // All 2 * 2^J leaves of both trees along a contiguous line: out is [tree][path][n_J].
+  void line_tree(const T* x, const AxisGeometry& g, T* out, T* work) const;
+  void line_tree_adjoint(const T* grad, const AxisGeometry& g, T* x_grad, T* work) const;
+  int64_t line_work(const AxisGeometry& g) const;
+
+  DualTreeBank<T> bank_;
+  int64_t levels_;
+  int64_t stride_;
+  // pair_[j][t * 2^j + p]: the pair that splits node (tree t, path prefix p) at depth j (j = 0 .. J-1).
+  std::vector<std::vector<int>> pair_;
+};
+
+}  // namespace wavetwin::wavelets::detail

@@ -1,0 +1,136 @@
+// src/wavelets/packet.cpp: packet metadata, measured characteristic frequencies and the selection rules.
+#include "wavetwin/wavelets/packet.h"
+
+#include <torch/torch.h>
+
+#include <map>
+
+#include "wavetwin/error.h"
+#include "wavetwin/wavelets/equivalent_kernel.h"
+
+namespace wavetwin::wavelets {
+namespace {
+
+// FFT grid of at least 256 points per axis and twice the kernel, so the centroids resolve the bands.
+int64_t fft_size(int64_t taps) {
+  int64_t n = 256;
+  while (n < 2 * taps) n *= 2;
+  return n;
+}
+
+// Angular frequencies of the FFT bins in [-pi, pi).
+torch::Tensor bin_frequencies(int64_t n) {
+  return torch::fft::fftfreq(n, torch::kFloat64) * (2 * M_PI);
+}
+
+}  // namespace
+
+PacketInfo packet_info(int64_t packet, int64_t levels) {
+  const int64_t per_tree = int64_t{1} << (2 * levels);
+  WAVETWIN_CHECK(levels >= 1 && packet >= 0 && packet < 2 * per_tree, "packet_info: packet ", packet,
+                 " at levels=", levels, "; expected 0 <= packet < ", 2 * per_tree);
+  PacketInfo info;
+  info.index = packet;
+  info.tree = packet / per_tree;
+  info.code = packet % per_tree;
+  info.row_bits = code_row_bits(info.code, levels);
+  info.col_bits = code_col_bits(info.code, levels);
+  info.band_row = band_index(info.row_bits, levels);
+  info.band_col = band_index(info.col_bits, levels);
+  const int sigma = continuation_sign(info.row_bits, levels) * continuation_sign(info.col_bits, levels);
+  info.orientation = info.tree == 0 ? sigma : -sigma;
+  info.scale = std::max(info.band_row, info.band_col);
+  const int64_t top = (int64_t{1} << levels) - 1;
+  info.edge = info.band_row == top || info.band_col == top;
+  info.lowpass = info.band_row == 0 && info.band_col == 0;
+  info.conjugated = conjugated_2d(packet, levels);
+  return info;
+}
+
+std::vector<PacketInfo> packet_table(int64_t levels, const std::string& filters) {
+  const EquivalentKernel kernel = equivalent_kernel2d(DtCwptOptions(levels), dual_tree_filter_tensor(filters));
+  const int64_t n = fft_size(kernel.weight.size(2));
+  const torch::Tensor w = torch::complex(kernel.weight.select(1, 0).slice(0, 0, c10::nullopt, 2),
+                                         kernel.weight.select(1, 0).slice(0, 1, c10::nullopt, 2));
+  const torch::Tensor power = torch::fft::fft2(w, {{n, n}}).abs().square();  // (packets, n, n)
+  const torch::Tensor xi = bin_frequencies(n);
+  const torch::Tensor xi_row = xi.view({1, n, 1}), xi_col = xi.view({1, 1, n});
+  std::vector<PacketInfo> table;
+  for (int64_t p = 0; p < w.size(0); ++p) {
+    PacketInfo info = packet_info(p, levels);
+    const torch::Tensor e = power[p];
+    double best = -1;
+    for (int sr : {-1, 1}) {
+      for (int sc : {-1, 1}) {
+        const torch::Tensor mask = ((xi_row[0] * sr) > 0) & ((xi_col[0] * sc) > 0);
+        const torch::Tensor q = e * mask;
+        const double energy = q.sum().item<double>();
+        if (energy > best) {
+          best = energy;
+          info.freq_row = (q * xi_row[0]).sum().item<double>() / energy;
+          info.freq_col = (q * xi_col[0]).sum().item<double>() / energy;
+        }
+      }
+    }
+    table.push_back(info);
+  }
+  return table;
+}
+
+std::vector<Packet1dInfo> packet_table_1d(int64_t levels, const std::string& filters) {
+  const EquivalentKernel kernel = equivalent_kernel1d(DtCwptOptions(levels), dual_tree_filter_tensor(filters));
+  const int64_t n = fft_size(kernel.weight.size(2));
+  const torch::Tensor w = torch::complex(kernel.weight.select(1, 0).slice(0, 0, c10::nullopt, 2),
+                                         kernel.weight.select(1, 0).slice(0, 1, c10::nullopt, 2));
+  const torch::Tensor power = torch::fft::fft(w, n).abs().square();
+  const torch::Tensor xi = bin_frequencies(n);
+  std::vector<Packet1dInfo> table;
+  const int64_t paths = int64_t{1} << levels;
+  for (int64_t p = 0; p < paths; ++p) {
+    Packet1dInfo info;
+    info.index = p;
+    info.bits = p;
+    info.band = band_index(p, levels);
+    info.edge = info.band == paths - 1;
+    info.lowpass = info.band == 0;
+    info.conjugated = conjugated_1d(p, levels);
+    const torch::Tensor pos = power[p] * (xi > 0), neg = power[p] * (xi < 0);
+    const torch::Tensor& side = pos.sum().item<double>() >= neg.sum().item<double>() ? pos : neg;
+    info.freq = (side * xi).sum().item<double>() / side.sum().item<double>();
+    table.push_back(info);
+  }
+  return table;
+}
+
+std::vector<int64_t> select_packets(int64_t levels, PacketSelection rule) {
+  const int64_t half = int64_t{1} << (levels - 1);
+  std::vector<int64_t> kept;
+  for (int64_t p = 0; p < (int64_t{2} << (2 * levels)); ++p) {
+    const PacketInfo info = packet_info(p, levels);
+    bool keep = !info.lowpass;
+    if (rule == PacketSelection::kExcludeEdges) keep = keep && !info.edge;
+    if (rule == PacketSelection::kAlexNet) keep = keep && !(info.band_row >= half && info.band_col >= half);
+    if (keep) kept.push_back(p);
+  }
+  return kept;
+}
+
+const std::vector<int64_t>& reference_packet_order(const std::string& name) {
+  // wcnn resnet.py::_PERMUTE_FEATMAPS, _PERMUTE_FEATMAPS_EXCLUDE_EDGES and alexnet.py::_PERMUTE_FEATMAPS.
+  static const std::map<std::string, std::vector<int64_t>> orders = {
+      {"resnet", {1, 2, 19, 17, 18, 3, 5, 6, 20, 23, 9, 10, 24, 27, 13, 14, 28, 31, 4, 7, 21, 22, 8, 11, 25, 26, 12,
+                  15, 29, 30}},
+      {"resnet_ex", {1, 2, 19, 17, 18, 3, 5, 23, 10, 27, 31, 7, 21, 11, 26, 15}},
+      {"alexnet", {1,   2,   67,  65,  66,  3,   4,   5,   70,  71,  8,   10,  73,  75,  76,  77,  78,  79,  6,
+                   7,   68,  69,  9,   11,  72,  74,  12,  13,  14,  15,  17,  18,  20,  21,  24,  26,  80,  83,
+                   86,  87,  89,  91,  92,  93,  94,  95,  33,  34,  36,  37,  40,  42,  96,  99,  102, 103, 105,
+                   107, 108, 109, 110, 111, 16,  19,  22,  23,  25,  27,  28,  29,  30,  31,  81,  82,  84,  85,
+                   88,  90,  32,  35,  38,  39,  41,  43,  44,  45,  46,  47,  97,  98,  100, 101, 104, 106}},
+  };
+  const auto it = orders.find(name);
+  WAVETWIN_CHECK(it != orders.end(), "reference_packet_order: unknown order '", name,
+                 "'; expected resnet, resnet_ex or alexnet");
+  return it->second;
+}
+
+}  // namespace wavetwin::wavelets
