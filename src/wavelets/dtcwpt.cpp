@@ -3,6 +3,10 @@
 
 #include <torch/torch.h>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "dual_tree.h"
 #include "wavetwin/error.h"
 #include "wavetwin/wavelets/filter_bank.h"
@@ -103,12 +107,36 @@ detail::DualTreeEngine<T> make_engine(const Tensor& filters, int64_t levels, int
                                    stride);
 }
 
-// Runs fn(engine, in, out, work) for every one of the `items` images, spread over the threads.
+// An uninitialised CPU tensor for a large result. Fresh pages cost a fault each on first touch (about 12 us
+// per 4 KiB page on the virtual machines we measured: more than the transform itself), so large results ask
+// the kernel for transparent huge pages, 512 times fewer faults.
+Tensor empty_output(at::IntArrayRef sizes, const torch::TensorOptions& options) {
+  Tensor out = torch::empty(sizes, options);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  if (out.device().is_cpu() && out.nbytes() >= 2 * kHuge) {
+    const auto begin = (reinterpret_cast<uintptr_t>(out.data_ptr()) + kHuge - 1) & ~(kHuge - 1);
+    const auto end = (reinterpret_cast<uintptr_t>(out.data_ptr()) + out.nbytes()) & ~(kHuge - 1);
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+#endif
+  return out;
+}
+
+// A per-thread scratch buffer that only grows, so repeated calls touch no fresh pages.
+template <typename T>
+T* thread_workspace(int64_t elements) {
+  thread_local std::vector<T> buffer;
+  if (static_cast<int64_t>(buffer.size()) < elements) buffer.resize(elements);
+  return buffer.data();
+}
+
+// Runs fn(item, work) for every one of the `items` images, spread over the threads.
 template <typename T, typename Fn>
 void for_each_item(int64_t items, int64_t workspace, Fn fn) {
   at::parallel_for(0, items, 1, [&](int64_t begin, int64_t end) {
-    std::vector<T> work(workspace);
-    for (int64_t b = begin; b < end; ++b) fn(b, work.data());
+    T* work = thread_workspace<T>(workspace);
+    for (int64_t b = begin; b < end; ++b) fn(b, work);
   });
 }
 
@@ -119,7 +147,7 @@ Tensor run_forward_2d(const Tensor& xp, const Tensor& filters, int64_t levels, i
   const auto cols = detail::axis_geometry(wp, levels, stride, taps_of(filters));
   const int64_t ho = rows.length.back(), wo = cols.length.back();
   const int64_t maps = 4 << (2 * levels);
-  Tensor out = torch::empty({n, c * maps, ho, wo}, x.options());
+  Tensor out = empty_output({n, c * maps, ho, wo}, x.options());
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "dtcwpt2d", [&] {
     const auto engine = make_engine<scalar_t>(filters, levels, stride);
     const scalar_t* in = x.data_ptr<scalar_t>();
@@ -136,7 +164,7 @@ Tensor run_adjoint_2d(const Tensor& grad, const Tensor& filters, int64_t levels,
   const Tensor g = grad.contiguous();
   const int64_t maps = 4 << (2 * levels);
   const int64_t n = g.size(0), c = g.size(1) / maps, ho = g.size(2), wo = g.size(3);
-  Tensor out = torch::empty({n, c, hp, wp}, g.options());
+  Tensor out = empty_output({n, c, hp, wp}, g.options());
   AT_DISPATCH_FLOATING_TYPES(g.scalar_type(), "dtcwpt2d_adjoint", [&] {
     const auto engine = make_engine<scalar_t>(filters, levels, stride);
     const scalar_t* in = g.data_ptr<scalar_t>();
@@ -153,7 +181,7 @@ Tensor run_forward_1d(const Tensor& xp, const Tensor& filters, int64_t levels, i
   const int64_t n = x.size(0), c = x.size(1), lp = x.size(2);
   const int64_t lo = detail::axis_geometry(lp, levels, stride, taps_of(filters)).length.back();
   const int64_t lines = 2 << levels;
-  Tensor out = torch::empty({n, c * lines, lo}, x.options());
+  Tensor out = empty_output({n, c * lines, lo}, x.options());
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "dtcwpt1d", [&] {
     const auto engine = make_engine<scalar_t>(filters, levels, stride);
     const scalar_t* in = x.data_ptr<scalar_t>();
@@ -169,7 +197,7 @@ Tensor run_adjoint_1d(const Tensor& grad, const Tensor& filters, int64_t levels,
   const Tensor g = grad.contiguous();
   const int64_t lines = 2 << levels;
   const int64_t n = g.size(0), c = g.size(1) / lines, lo = g.size(2);
-  Tensor out = torch::empty({n, c, lp}, g.options());
+  Tensor out = empty_output({n, c, lp}, g.options());
   AT_DISPATCH_FLOATING_TYPES(g.scalar_type(), "dtcwpt1d_adjoint", [&] {
     const auto engine = make_engine<scalar_t>(filters, levels, stride);
     const scalar_t* in = g.data_ptr<scalar_t>();

@@ -68,16 +68,31 @@ DualTreeEngine<T>::DualTreeEngine(DualTreeBank<T> bank, int64_t levels, int64_t 
   }
 }
 
+// Work of line_tree: two ping-pong level buffers, then the scratch of the largest stage.
+struct LineLayout {
+  int64_t level = 0;
+  int64_t scratch = 0;
+};
+
+LineLayout line_layout(const AxisGeometry& g) {
+  LineLayout layout;
+  for (size_t j = 1; j < g.length.size(); ++j) {
+    layout.level = std::max(layout.level, (int64_t{2} << j) * g.length[j]);
+    layout.scratch = std::max(layout.scratch, line_scratch_size(g.length[j - 1], g.taps[j - 1], g.stride[j - 1],
+                                                                g.dilation[j - 1]));
+  }
+  return layout;
+}
+
 template <typename T>
 int64_t DualTreeEngine<T>::line_work(const AxisGeometry& g) const {
-  int64_t level = 0;
-  for (int64_t j = 1; j <= levels_; ++j) level = std::max(level, (int64_t{2} << j) * g.length[j]);
-  return 2 * level + line_scratch_size(g.length[0], 2);
+  const LineLayout layout = line_layout(g);
+  return 2 * layout.level + layout.scratch;
 }
 
 template <typename T>
 void DualTreeEngine<T>::line_tree(const T* x, const AxisGeometry& g, T* out, T* work) const {
-  const int64_t level_size = (line_work(g) - line_scratch_size(g.length[0], 2)) / 2;
+  const int64_t level_size = line_layout(g).level;
   T* buffers[2] = {work, work + level_size};
   T* scratch = work + 2 * level_size;
   const T* previous = x;
@@ -97,7 +112,7 @@ void DualTreeEngine<T>::line_tree(const T* x, const AxisGeometry& g, T* out, T* 
 
 template <typename T>
 void DualTreeEngine<T>::line_tree_adjoint(const T* grad, const AxisGeometry& g, T* x_grad, T* work) const {
-  const int64_t level_size = (line_work(g) - line_scratch_size(g.length[0], 2)) / 2;
+  const int64_t level_size = line_layout(g).level;
   T* buffers[2] = {work, work + level_size};
   T* scratch = work + 2 * level_size;
   std::fill(x_grad, x_grad + g.length[0], T(0));

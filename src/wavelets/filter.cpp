@@ -1,88 +1,181 @@
 // src/wavelets/filter.cpp: the filtering primitives of filter.h (torch-free, compiled at -O3).
 //
-// Every loop below is an axpy over contiguous memory (y[i] += a * x[i]) so that the compiler vectorises it;
-// strided access along a line is turned into contiguous access by splitting the line into its polyphase
-// components first.
+// Both directions reduce to two register-blocked kernels over contiguous memory: fir2 computes two outputs
+// from a list of shifted source pointers (one per tap), fir2_adjoint one output from two such lists. Each
+// output block is accumulated over every tap in registers and stored once. Strided access along a line is
+// made contiguous by splitting the line into its polyphase components first.
 #include "wavetwin/wavelets/filter.h"
 
 #include <algorithm>
-#include <cstring>
+#include <vector>
 
 namespace wavetwin::wavelets::detail {
 namespace {
 
+// A 32-byte SIMD vector of T (GCC/Clang vector extension: AVX2 registers where available).
 template <typename T>
-inline void axpy2(T* __restrict lo, T* __restrict hi, const T* __restrict x, T a, T b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    lo[i] += a * x[i];
-    hi[i] += b * x[i];
+struct Simd {
+  typedef T type __attribute__((vector_size(32)));
+  static constexpr int64_t kLanes = 32 / sizeof(T);
+};
+
+template <typename T>
+inline typename Simd<T>::type load(const T* p) {
+  typename Simd<T>::type v;
+  __builtin_memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+template <typename T>
+inline void store(T* p, const typename Simd<T>::type& v) {
+  __builtin_memcpy(p, &v, sizeof(v));
+}
+
+// lo[j] = sum_t a[t] src[t][j], hi[j] = sum_t b[t] src[t][j] for blocks of NV vectors, from j on.
+template <typename T, int NV>
+inline void fir2_blocks(const T* const* src, int64_t taps, const T* a, const T* b, T* lo, T* hi, int64_t& j,
+                        int64_t n) {
+  using V = typename Simd<T>::type;
+  constexpr int64_t L = Simd<T>::kLanes;
+  for (; j + NV * L <= n; j += NV * L) {
+    V acc_lo[NV] = {};
+    V acc_hi[NV] = {};
+    for (int64_t t = 0; t < taps; ++t) {
+      const T* s = src[t] + j;
+      const V at = V{} + a[t];
+      const V bt = V{} + b[t];
+      for (int q = 0; q < NV; ++q) {
+        const V x = load(s + q * L);
+        acc_lo[q] += at * x;
+        acc_hi[q] += bt * x;
+      }
+    }
+    for (int q = 0; q < NV; ++q) {
+      store(lo + j + q * L, acc_lo[q]);
+      store(hi + j + q * L, acc_hi[q]);
+    }
   }
 }
 
 template <typename T>
-inline void dot2(T* __restrict x, const T* __restrict lo, const T* __restrict hi, T a, T b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) x[i] += a * lo[i] + b * hi[i];
+void fir2(const T* const* src, int64_t taps, const T* a, const T* b, T* lo, T* hi, int64_t n) {
+  int64_t j = 0;
+  fir2_blocks<T, 4>(src, taps, a, b, lo, hi, j, n);
+  fir2_blocks<T, 1>(src, taps, a, b, lo, hi, j, n);
+  for (; j < n; ++j) {
+    T acc_lo = 0, acc_hi = 0;
+    for (int64_t t = 0; t < taps; ++t) {
+      acc_lo += a[t] * src[t][j];
+      acc_hi += b[t] * src[t][j];
+    }
+    lo[j] = acc_lo;
+    hi[j] = acc_hi;
+  }
 }
+
+// out[j] (+)= sum_t a[t] lo[t][j] + b[t] hi[t][j] for blocks of NV vectors, from j on.
+template <typename T, int NV>
+inline void fir2_adjoint_blocks(const T* const* lo, const T* const* hi, int64_t count, const T* a, const T* b,
+                                T* out, bool accumulate, int64_t& j, int64_t n) {
+  using V = typename Simd<T>::type;
+  constexpr int64_t L = Simd<T>::kLanes;
+  for (; j + NV * L <= n; j += NV * L) {
+    V acc[NV] = {};
+    for (int64_t t = 0; t < count; ++t) {
+      const V at = V{} + a[t];
+      const V bt = V{} + b[t];
+      for (int q = 0; q < NV; ++q) acc[q] += at * load(lo[t] + j + q * L) + bt * load(hi[t] + j + q * L);
+    }
+    for (int q = 0; q < NV; ++q) store(out + j + q * L, accumulate ? load(out + j + q * L) + acc[q] : acc[q]);
+  }
+}
+
+template <typename T>
+void fir2_adjoint(const T* const* lo, const T* const* hi, int64_t count, const T* a, const T* b, T* out,
+                  bool accumulate, int64_t n) {
+  int64_t j = 0;
+  fir2_adjoint_blocks<T, 4>(lo, hi, count, a, b, out, accumulate, j, n);
+  fir2_adjoint_blocks<T, 1>(lo, hi, count, a, b, out, accumulate, j, n);
+  for (; j < n; ++j) {
+    T acc = 0;
+    for (int64_t t = 0; t < count; ++t) acc += a[t] * lo[t][j] + b[t] * hi[t][j];
+    out[j] = accumulate ? out[j] + acc : acc;
+  }
+}
+
+constexpr int64_t kMaxTaps = 64;
 
 }  // namespace
 
 template <typename T>
 void analysis_line(const T* x, int64_t n, const T* f_lo, const T* f_hi, int64_t taps, int64_t stride,
                    int64_t dilation, T* lo, T* hi, int64_t n_out, T* scratch) {
-  std::fill(lo, lo + n_out, T(0));
-  std::fill(hi, hi + n_out, T(0));
+  const T* src[kMaxTaps];
   if (stride == 1) {
-    for (int64_t k = 0; k < taps; ++k) axpy2(lo, hi, x + dilation * k, f_lo[k], f_hi[k], n_out);
-    return;
+    for (int64_t k = 0; k < taps; ++k) src[k] = x + dilation * k;
+  } else {
+    // Polyphase split: x[s*i + d*k] = phase[(d*k) % s][i + (d*k) / s].
+    const int64_t phase_len = (n + stride - 1) / stride;
+    for (int64_t p = 0; p < stride; ++p) {
+      T* phase = scratch + p * phase_len;
+      int64_t i = 0;
+      for (int64_t j = p; j < n; j += stride) phase[i++] = x[j];
+    }
+    for (int64_t k = 0; k < taps; ++k) {
+      const int64_t offset = dilation * k;
+      src[k] = scratch + (offset % stride) * phase_len + offset / stride;
+    }
   }
-  // Polyphase split: x[s*i + d*k] = phase[(d*k) % s][i + (d*k) / s].
-  const int64_t phase_len = (n + stride - 1) / stride;
-  for (int64_t p = 0; p < stride; ++p) {
-    T* phase = scratch + p * phase_len;
-    int64_t i = 0;
-    for (int64_t j = p; j < n; j += stride) phase[i++] = x[j];
-  }
-  for (int64_t k = 0; k < taps; ++k) {
-    const int64_t offset = dilation * k;
-    const T* phase = scratch + (offset % stride) * phase_len + offset / stride;
-    axpy2(lo, hi, phase, f_lo[k], f_hi[k], n_out);
-  }
+  fir2(src, taps, f_lo, f_hi, lo, hi, n_out);
 }
 
 template <typename T>
 void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, const T* f_lo, const T* f_hi,
                            int64_t taps, int64_t stride, int64_t dilation, T* x_grad, int64_t n,
                            T* scratch) {
-  if (stride == 1) {
-    for (int64_t k = 0; k < taps; ++k) dot2(x_grad + dilation * k, lo, hi, f_lo[k], f_hi[k], n_out);
-    return;
-  }
+  // x_grad[m] += sum over (i, k) with s*i + d*k = m. Per phase p = m % s the taps with (d*k) % s = p read
+  // lo/hi shifted by (d*k) / s; lo and hi are copied between zero margins so every shift stays in bounds.
+  const int64_t span = dilation * (taps - 1);
+  const int64_t margin = span / stride + 1;
   const int64_t phase_len = (n + stride - 1) / stride;
-  std::fill(scratch, scratch + stride * phase_len, T(0));
-  for (int64_t k = 0; k < taps; ++k) {
-    const int64_t offset = dilation * k;
-    T* phase = scratch + (offset % stride) * phase_len + offset / stride;
-    dot2(phase, lo, hi, f_lo[k], f_hi[k], n_out);
-  }
+  const int64_t padded = margin + std::max(n_out, phase_len) + margin;
+  T* lo_pad = scratch;
+  T* hi_pad = scratch + padded;
+  T* phase = scratch + 2 * padded;
+  std::fill(lo_pad, lo_pad + 2 * padded, T(0));
+  std::copy(lo, lo + n_out, lo_pad + margin);
+  std::copy(hi, hi + n_out, hi_pad + margin);
   for (int64_t p = 0; p < stride; ++p) {
-    const T* phase = scratch + p * phase_len;
-    int64_t i = 0;
-    for (int64_t j = p; j < n; j += stride) x_grad[j] += phase[i++];
+    const T* lo_src[kMaxTaps];
+    const T* hi_src[kMaxTaps];
+    T a[kMaxTaps], b[kMaxTaps];
+    int64_t count = 0;
+    for (int64_t k = 0; k < taps; ++k) {
+      const int64_t offset = dilation * k;
+      if (offset % stride != p) continue;
+      lo_src[count] = lo_pad + margin - offset / stride;
+      hi_src[count] = hi_pad + margin - offset / stride;
+      a[count] = f_lo[k];
+      b[count] = f_hi[k];
+      ++count;
+    }
+    if (stride == 1) {
+      fir2_adjoint(lo_src, hi_src, count, a, b, x_grad, true, n);
+      continue;
+    }
+    const int64_t len = (n - p + stride - 1) / stride;
+    fir2_adjoint(lo_src, hi_src, count, a, b, phase, false, len);
+    for (int64_t i = 0; i < len; ++i) x_grad[p + stride * i] += phase[i];
   }
 }
 
 template <typename T>
-void analysis_rows(const T* x, int64_t n, int64_t cols, const T* f_lo, const T* f_hi, int64_t taps,
+void analysis_rows(const T* x, int64_t /*n*/, int64_t cols, const T* f_lo, const T* f_hi, int64_t taps,
                    int64_t stride, int64_t dilation, T* lo, T* hi, int64_t n_out) {
-  (void)n;
+  const T* src[kMaxTaps];
   for (int64_t i = 0; i < n_out; ++i) {
-    T* lo_row = lo + i * cols;
-    T* hi_row = hi + i * cols;
-    std::fill(lo_row, lo_row + cols, T(0));
-    std::fill(hi_row, hi_row + cols, T(0));
-    for (int64_t k = 0; k < taps; ++k) {
-      axpy2(lo_row, hi_row, x + (stride * i + dilation * k) * cols, f_lo[k], f_hi[k], cols);
-    }
+    for (int64_t k = 0; k < taps; ++k) src[k] = x + (stride * i + dilation * k) * cols;
+    fir2(src, taps, f_lo, f_hi, lo + i * cols, hi + i * cols, cols);
   }
 }
 
@@ -90,11 +183,22 @@ template <typename T>
 void analysis_rows_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t cols, const T* f_lo,
                            const T* f_hi, int64_t taps, int64_t stride, int64_t dilation, T* x_grad,
                            int64_t n) {
-  (void)n;
-  for (int64_t i = 0; i < n_out; ++i) {
+  // Row m of x_grad gathers the output rows i with s*i + d*k = m for some tap k.
+  const T* lo_src[kMaxTaps];
+  const T* hi_src[kMaxTaps];
+  T a[kMaxTaps], b[kMaxTaps];
+  for (int64_t m = 0; m < n; ++m) {
+    int64_t count = 0;
     for (int64_t k = 0; k < taps; ++k) {
-      dot2(x_grad + (stride * i + dilation * k) * cols, lo + i * cols, hi + i * cols, f_lo[k], f_hi[k], cols);
+      const int64_t rest = m - dilation * k;
+      if (rest < 0 || rest % stride != 0 || rest / stride >= n_out) continue;
+      lo_src[count] = lo + (rest / stride) * cols;
+      hi_src[count] = hi + (rest / stride) * cols;
+      a[count] = f_lo[k];
+      b[count] = f_hi[k];
+      ++count;
     }
+    if (count > 0) fir2_adjoint(lo_src, hi_src, count, a, b, x_grad + m * cols, true, cols);
   }
 }
 

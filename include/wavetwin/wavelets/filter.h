@@ -22,8 +22,12 @@ inline int64_t stage_output_length(int64_t n, int64_t taps, int64_t stride, int6
   return (n - span) / stride + 1;
 }
 
-/// Scratch elements analysis_line and analysis_line_adjoint need for a line of n samples.
-inline int64_t line_scratch_size(int64_t n, int64_t stride) { return stride == 1 ? 0 : n + stride; }
+/// Scratch elements analysis_line and analysis_line_adjoint need for a line of n samples, filters of at
+/// most `taps` taps (at most 64) and dilation `dilation`.
+inline int64_t line_scratch_size(int64_t n, int64_t taps, int64_t stride, int64_t dilation) {
+  const int64_t margin = dilation * (taps - 1) / stride + 1;
+  return 2 * (2 * margin + n) + n + stride;
+}
 
 /// lo, hi (n_out each, overwritten) from the contiguous line x (n samples).
 template <typename T>
