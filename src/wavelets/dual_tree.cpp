@@ -57,6 +57,34 @@ DualTreeBank<T> make_bank(const double* h1, const double* h2, const double* g1, 
   return bank;
 }
 
+// Psi_a = (D11 - D22) + i (D21 + D12), Psi_b = (D11 + D22) + i (D21 - D12), Im times the conjugation signs.
+template <typename T>
+void recombine(const T* __restrict d11, const T* __restrict d12, const T* __restrict d21, const T* __restrict d22,
+               T sign_a, T sign_b, T* __restrict re_a, T* __restrict im_a, T* __restrict re_b, T* __restrict im_b,
+               int64_t n) {
+  for (int64_t c = 0; c < n; ++c) {
+    re_a[c] = d11[c] - d22[c];
+    im_a[c] = sign_a * (d21[c] + d12[c]);
+    re_b[c] = d11[c] + d22[c];
+    im_b[c] = sign_b * (d21[c] - d12[c]);
+  }
+}
+
+// The adjoint of recombine: gradients of D11, D12, D21, D22 from those of Psi_a and Psi_b.
+template <typename T>
+void recombine_adjoint(const T* __restrict re_a, const T* __restrict im_a, const T* __restrict re_b,
+                       const T* __restrict im_b, T sign_a, T sign_b, T* __restrict d11, T* __restrict d12,
+                       T* __restrict d21, T* __restrict d22, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) {
+    const T ia = sign_a * im_a[c];
+    const T ib = sign_b * im_b[c];
+    d11[c] = re_a[c] + re_b[c];
+    d22[c] = re_b[c] - re_a[c];
+    d21[c] = ia + ib;
+    d12[c] = ia - ib;
+  }
+}
+
 template <typename T>
 DualTreeEngine<T>::DualTreeEngine(DualTreeBank<T> bank, int64_t levels, int64_t stride)
     : bank_(std::move(bank)), levels_(levels), stride_(stride) {
@@ -173,8 +201,7 @@ void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T
     previous = current;
   }
 
-  // All stages along each row, then the complex recombination of reference-system.md 1.6:
-  // Psi_a = (D11 - D22) + i (D21 + D12), Psi_b = (D11 + D22) + i (D21 - D12), first index = row tree.
+  // All stages along each row, then the complex recombination of reference-system.md 1.6.
   const int64_t plane = ho * wo;
   const int64_t per_tree = paths * paths;
   for (int64_t r = 0; r < ho; ++r) {
@@ -184,22 +211,11 @@ void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T
       }
       for (int64_t u = 0; u < paths; ++u) {
         const int64_t code = make_code(v, u, levels_);
-        const T* d11 = row_leaves[0] + u * wo;
-        const T* d12 = row_leaves[0] + (paths + u) * wo;
-        const T* d21 = row_leaves[1] + u * wo;
-        const T* d22 = row_leaves[1] + (paths + u) * wo;
-        const T sign_a = conjugated_2d(code, levels_) ? T(-1) : T(1);
-        const T sign_b = conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1);
-        T* re_a = out + (2 * code) * plane + r * wo;
-        T* im_a = re_a + plane;
-        T* re_b = out + (2 * (per_tree + code)) * plane + r * wo;
-        T* im_b = re_b + plane;
-        for (int64_t c = 0; c < wo; ++c) {
-          re_a[c] = d11[c] - d22[c];
-          im_a[c] = sign_a * (d21[c] + d12[c]);
-          re_b[c] = d11[c] + d22[c];
-          im_b[c] = sign_b * (d21[c] - d12[c]);
-        }
+        recombine(row_leaves[0] + u * wo, row_leaves[0] + (paths + u) * wo, row_leaves[1] + u * wo,
+                  row_leaves[1] + (paths + u) * wo, conjugated_2d(code, levels_) ? T(-1) : T(1),
+                  conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), out + (2 * code) * plane + r * wo,
+                  out + (2 * code + 1) * plane + r * wo, out + (2 * (per_tree + code)) * plane + r * wo,
+                  out + (2 * (per_tree + code) + 1) * plane + r * wo, wo);
       }
     }
   }
@@ -226,24 +242,13 @@ void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_g
     for (int64_t v = 0; v < paths; ++v) {
       for (int64_t u = 0; u < paths; ++u) {
         const int64_t code = make_code(v, u, levels_);
-        const T sign_a = conjugated_2d(code, levels_) ? T(-1) : T(1);
-        const T sign_b = conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1);
-        const T* re_a = grad + (2 * code) * plane + r * wo;
-        const T* im_a = re_a + plane;
-        const T* re_b = grad + (2 * (per_tree + code)) * plane + r * wo;
-        const T* im_b = re_b + plane;
-        T* d11 = row_leaves[0] + u * wo;
-        T* d12 = row_leaves[0] + (paths + u) * wo;
-        T* d21 = row_leaves[1] + u * wo;
-        T* d22 = row_leaves[1] + (paths + u) * wo;
-        for (int64_t c = 0; c < wo; ++c) {
-          const T ia = sign_a * im_a[c];
-          const T ib = sign_b * im_b[c];
-          d11[c] = re_a[c] + re_b[c];
-          d22[c] = re_b[c] - re_a[c];
-          d21[c] = ia + ib;
-          d12[c] = ia - ib;
-        }
+        recombine_adjoint(grad + (2 * code) * plane + r * wo, grad + (2 * code + 1) * plane + r * wo,
+                          grad + (2 * (per_tree + code)) * plane + r * wo,
+                          grad + (2 * (per_tree + code) + 1) * plane + r * wo,
+                          conjugated_2d(code, levels_) ? T(-1) : T(1),
+                          conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), row_leaves[0] + u * wo,
+                          row_leaves[0] + (paths + u) * wo, row_leaves[1] + u * wo, row_leaves[1] + (paths + u) * wo,
+                          wo);
       }
       for (int64_t tv = 0; tv < 2; ++tv) {
         line_tree_adjoint(row_leaves[tv], cols, children + ((tv * paths + v) * ho + r) * wp, line_work_buffer);

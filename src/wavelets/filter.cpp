@@ -61,6 +61,7 @@ template <typename T>
 void fir2(const T* const* src, int64_t taps, const T* a, const T* b, T* lo, T* hi, int64_t n) {
   int64_t j = 0;
   fir2_blocks<T, 4>(src, taps, a, b, lo, hi, j, n);
+  fir2_blocks<T, 2>(src, taps, a, b, lo, hi, j, n);
   fir2_blocks<T, 1>(src, taps, a, b, lo, hi, j, n);
   for (; j < n; ++j) {
     T acc_lo = 0, acc_hi = 0;
@@ -95,6 +96,7 @@ void fir2_adjoint(const T* const* lo, const T* const* hi, int64_t count, const T
                   bool accumulate, int64_t n) {
   int64_t j = 0;
   fir2_adjoint_blocks<T, 4>(lo, hi, count, a, b, out, accumulate, j, n);
+  fir2_adjoint_blocks<T, 2>(lo, hi, count, a, b, out, accumulate, j, n);
   fir2_adjoint_blocks<T, 1>(lo, hi, count, a, b, out, accumulate, j, n);
   for (; j < n; ++j) {
     T acc = 0;
