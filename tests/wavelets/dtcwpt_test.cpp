@@ -2,10 +2,12 @@
 // oracle, the separable path, identities (adjoint, perfect reconstruction), gradients and errors.
 #include "wavetwin/wavelets/dtcwpt.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "support/support.h"
+#include "wavetwin/data/image.h"
 #include "wavetwin/data/tensor_io.h"
 #include "wavetwin/error.h"
 #include "wavetwin/wavelets/packet.h"
@@ -69,6 +71,275 @@ TEST_F(DtCwptTest, MatchesReferenceTestVectors) {
     ++cases;
   }
   EXPECT_EQ(cases, 3);
+}
+
+}  // namespace
+}  // namespace wavetwin::wavelets
+
+namespace wavetwin::wavelets {
+namespace {
+
+struct Config {
+  int64_t levels, stride, height, width;
+  Padding padding;
+  bool full;
+};
+
+std::string numpy_mode(Padding p) {
+  return p == Padding::kSymmetric ? "symmetric" : (p == Padding::kPeriodic ? "wrap" : "constant");
+}
+
+// Runs tests/oracles/dtcwpt.py on x; returns the oracle's coefficients.
+torch::Tensor oracle(const torch::Tensor& x, const DtCwptOptions& o, int64_t dims) {
+  const std::string dir = test::temp_dir();
+  data::save_tensor(dir + "/in.pt", x.to(torch::kFloat64));
+  std::vector<std::string> args = {dir + "/in.pt", dir + "/out.pt", std::to_string(dims), std::to_string(o.levels()),
+                                   std::to_string(o.stride() == 0 ? int64_t{1} << o.levels() : o.stride()),
+                                   o.filters(), numpy_mode(o.padding())};
+  for (int64_t a = 0; a < dims; ++a) {
+    const AxisPadding pad = dtcwpt_padding(x.size(2 + a), o);
+    args.push_back(std::to_string(pad.before));
+    args.push_back(std::to_string(pad.after));
+  }
+  std::string output;
+  EXPECT_EQ(test::run_python("tests/oracles/dtcwpt.py", args, &output), 0) << output;
+  const torch::Tensor y = data::load_tensor(dir + "/out.pt");
+  std::filesystem::remove_all(dir);
+  return y;
+}
+
+TEST_F(DtCwptTest, MatchesNumpyOracleForDepthsStridesAndAwkwardSizes) {
+  WAVETWIN_REQUIRE_PYTHON("numpy", "torch", "dtcwt");
+  const std::vector<Config> configs = {
+      {1, 1, 13, 9, Padding::kZeros, false},  {1, 2, 17, 22, Padding::kZeros, false},
+      {2, 1, 11, 14, Padding::kZeros, false}, {2, 2, 21, 18, Padding::kZeros, false},
+      {2, 4, 19, 25, Padding::kZeros, true},  {3, 2, 23, 20, Padding::kSymmetric, false},
+      {3, 4, 33, 29, Padding::kZeros, false}, {3, 8, 16, 24, Padding::kPeriodic, false},
+      {3, 1, 9, 10, Padding::kPeriodic, false}, {4, 16, 16, 32, Padding::kPeriodic, false},
+      {4, 8, 35, 30, Padding::kZeros, false}, {2, 2, 41, 36, Padding::kNone, false},
+  };
+  for (const Config& c : configs) {
+    const auto o = DtCwptOptions(c.levels).stride(c.stride).padding(c.padding).full(c.full).in_channels(2);
+    const torch::Tensor x = torch::randn({2, 2, c.height, c.width}, torch::kFloat64);
+    const torch::Tensor expected = oracle(x, o, 2);
+    const torch::Tensor got = dtcwpt2d(x, filters64(), o);
+    ASSERT_EQ(got.sizes(), expected.sizes()) << "J=" << c.levels << " S=" << c.stride;
+    EXPECT_LT(relative_error(got, expected), kTolFloat64) << "J=" << c.levels << " S=" << c.stride << " "
+                                                          << padding_name(c.padding);
+    const torch::Tensor got32 = dtcwpt2d(x.to(torch::kFloat32), filters64(), o);
+    EXPECT_EQ(got32.scalar_type(), torch::kFloat32);
+    EXPECT_LT(relative_error(got32, expected), kTolFloat32) << "J=" << c.levels << " S=" << c.stride;
+  }
+}
+
+TEST_F(DtCwptTest, OneDimensionalMatchesNumpyOracle) {
+  WAVETWIN_REQUIRE_PYTHON("numpy", "torch", "dtcwt");
+  for (const Config& c : std::vector<Config>{{1, 2, 31, 0, Padding::kZeros, false},
+                                             {2, 2, 45, 0, Padding::kZeros, false},
+                                             {3, 4, 64, 0, Padding::kPeriodic, false},
+                                             {4, 4, 77, 0, Padding::kSymmetric, false},
+                                             {3, 8, 50, 0, Padding::kZeros, true}}) {
+    const auto o = DtCwptOptions(c.levels).stride(c.stride).padding(c.padding).full(c.full).in_channels(3);
+    const torch::Tensor x = torch::randn({2, 3, c.height}, torch::kFloat64);
+    const torch::Tensor expected = oracle(x, o, 1);
+    const torch::Tensor got = dtcwpt1d(x, filters64(), o);
+    ASSERT_EQ(got.sizes(), expected.sizes());
+    EXPECT_LT(relative_error(got, expected), kTolFloat64) << "J=" << c.levels;
+  }
+}
+
+TEST_F(DtCwptTest, FastPathMatchesSeparablePath) {
+  for (const auto dtype : {torch::kFloat64, torch::kFloat32}) {
+    const double tol = dtype == torch::kFloat64 ? kTolFloat64 : kTolFloat32;
+    for (const auto& [levels, stride, h, w] : std::vector<std::array<int64_t, 4>>{
+             {1, 2, 7, 5}, {2, 2, 32, 32}, {2, 1, 15, 21}, {3, 4, 37, 45}, {3, 2, 30, 28}, {4, 16, 40, 33}}) {
+      const auto o = DtCwptOptions(levels).stride(stride).in_channels(3);
+      const torch::Tensor x = torch::randn({2, 3, h, w}, dtype);
+      const torch::Tensor fast = dtcwpt2d(x, filters64(), o);
+      const torch::Tensor plain = detail::dtcwpt2d_separable(detail::pad_input(x, o, 2), filters64(), o);
+      EXPECT_LT(relative_error(fast, plain), tol) << "J=" << levels << " S=" << stride;
+    }
+  }
+}
+
+TEST_F(DtCwptTest, OutputShapesFollowTheReferenceFormula) {
+  const torch::Tensor x = torch::randn({1, 1, 224, 224});
+  EXPECT_EQ(dtcwpt2d(x, filters64(), DtCwptOptions(2).stride(2)).sizes(), (std::vector<int64_t>{1, 64, 112, 112}));
+  EXPECT_EQ(dtcwpt2d(x, filters64(), DtCwptOptions(3).stride(4)).sizes(), (std::vector<int64_t>{1, 256, 57, 57}));
+  EXPECT_EQ(dtcwpt2d(x, filters64(), DtCwptOptions(3).stride(2)).sizes(), (std::vector<int64_t>{1, 256, 114, 114}));
+  EXPECT_EQ(dtcwpt2d(torch::randn({5, 1, 32, 32}), filters64(), DtCwptOptions(2).stride(2)).sizes(),
+            (std::vector<int64_t>{5, 64, 16, 16}));
+  EXPECT_EQ(reference_padding(2, 2, 10), 14);
+  EXPECT_EQ(reference_padding(3, 4, 10), 34);
+  EXPECT_EQ(reference_padding(3, 2, 10), 34);
+}
+
+TEST_F(DtCwptTest, ComplexOutputHoldsTheInterleavedChannels) {
+  const auto o = DtCwptOptions(2).stride(2).in_channels(2);
+  const torch::Tensor x = torch::randn({3, 2, 20, 17}, torch::kFloat64);
+  const torch::Tensor real = dtcwpt2d(x, filters64(), o);
+  const torch::Tensor z = dtcwpt2d(x, filters64(), DtCwptOptions(o).complex(true));
+  ASSERT_TRUE(z.is_complex());
+  ASSERT_EQ(z.size(1), real.size(1) / 2);
+  EXPECT_TRUE(torch::equal(torch::real(z), real.slice(1, 0, c10::nullopt, 2)));
+  EXPECT_TRUE(torch::equal(torch::imag(z), real.slice(1, 1, c10::nullopt, 2)));
+}
+
+double inner_product(const torch::Tensor& a, const torch::Tensor& b) { return (a * b).sum().item<double>(); }
+
+TEST_F(DtCwptTest, AdjointSatisfiesTheInnerProductIdentity) {
+  for (const Padding padding : {Padding::kZeros, Padding::kSymmetric, Padding::kPeriodic}) {
+    const auto o = DtCwptOptions(3).stride(2).padding(padding).in_channels(2);
+    const torch::Tensor x = torch::randn({2, 2, 27, 19}, torch::kFloat64);
+    const torch::Tensor y = dtcwpt2d(x, filters64(), o);
+    const torch::Tensor g = torch::randn_like(y);
+    const double lhs = inner_product(y, g);
+    const double rhs = inner_product(x, dtcwpt2d_adjoint(g, filters64(), o, 27, 19));
+    EXPECT_NEAR(lhs, rhs, 1e-10 * std::abs(lhs)) << padding_name(padding);
+  }
+}
+
+TEST_F(DtCwptTest, PerfectReconstructionPeriodicAndFullZeros) {
+  for (const auto dtype : {torch::kFloat64, torch::kFloat32}) {
+    const double tol = dtype == torch::kFloat64 ? kTolFloat64 : kTolFloat32;
+    for (const auto& [levels, h, w] : std::vector<std::array<int64_t, 3>>{{1, 6, 10}, {2, 12, 20}, {3, 16, 40}, {4, 32, 16}}) {
+      const auto o = DtCwptOptions(levels).padding(Padding::kPeriodic).in_channels(2);
+      const torch::Tensor x = torch::randn({2, 2, h, w}, dtype);
+      EXPECT_LT(relative_error(idtcwpt2d(dtcwpt2d(x, filters64(), o), filters64(), o, h, w), x), tol)
+          << "periodic J=" << levels;
+    }
+    for (const auto& [levels, h, w] : std::vector<std::array<int64_t, 3>>{{1, 7, 5}, {2, 13, 22}, {3, 31, 17}, {4, 9, 50}}) {
+      const auto o = DtCwptOptions(levels).full(true);
+      const torch::Tensor x = torch::randn({1, 1, h, w}, dtype);
+      EXPECT_LT(relative_error(idtcwpt2d(dtcwpt2d(x, filters64(), o), filters64(), o, h, w), x), tol)
+          << "full zeros J=" << levels << " " << h << "x" << w;
+    }
+  }
+}
+
+TEST_F(DtCwptTest, PerfectReconstructionOfANaturalImage) {
+  const torch::Tensor image = data::read_image(test::source_path("tests/fixtures/image/natural_gray.png"));
+  const torch::Tensor x = data::to_float_chw(image).to(torch::kFloat64).unsqueeze(0);  // (1, 1, 97, 131)
+  const int64_t h = x.size(2), w = x.size(3);
+  for (const auto& o : {DtCwptOptions(3).full(true), DtCwptOptions(2).padding(Padding::kPeriodic)}) {
+    const torch::Tensor xi = o.padding() == Padding::kPeriodic ? x.narrow(2, 0, h / 4 * 4).narrow(3, 0, w / 4 * 4) : x;
+    const torch::Tensor back = idtcwpt2d(dtcwpt2d(xi, filters64(), o), filters64(), o, xi.size(2), xi.size(3));
+    EXPECT_LT(relative_error(back, xi), kTolFloat64);
+    const torch::Tensor x32 = xi.to(torch::kFloat32);
+    EXPECT_LT(relative_error(idtcwpt2d(dtcwpt2d(x32, filters64(), o), filters64(), o, xi.size(2), xi.size(3)), x32),
+              kTolFloat32);
+  }
+}
+
+TEST_F(DtCwptTest, OneDimensionalPerfectReconstruction) {
+  for (const int64_t levels : {1, 2, 3, 5}) {
+    const int64_t n = int64_t{3} << levels;
+    const auto periodic = DtCwptOptions(levels).padding(Padding::kPeriodic);
+    const torch::Tensor x = torch::randn({2, 1, n}, torch::kFloat64);
+    EXPECT_LT(relative_error(idtcwpt1d(dtcwpt1d(x, filters64(), periodic), filters64(), periodic, n), x), kTolFloat64);
+    const auto full = DtCwptOptions(levels).full(true);
+    const torch::Tensor odd = torch::randn({1, 1, 2 * n + 1}, torch::kFloat64);
+    EXPECT_LT(relative_error(idtcwpt1d(dtcwpt1d(odd, filters64(), full), filters64(), full, 2 * n + 1), odd),
+              kTolFloat64);
+  }
+}
+
+TEST_F(DtCwptTest, GradientIsTheAdjointAndPassesFiniteDifferences) {
+  const auto o = DtCwptOptions(2).stride(2);
+  const torch::Tensor x = torch::randn({1, 1, 9, 8}, torch::kFloat64).requires_grad_(true);
+  const torch::Tensor y = dtcwpt2d(x, filters64(), o);
+  const torch::Tensor g = torch::randn_like(y);
+  const torch::Tensor grad = torch::autograd::grad({y}, {x}, {g})[0];
+  EXPECT_LT(relative_error(grad, dtcwpt2d_adjoint(g, filters64(), o, 9, 8)), kTolFloat64);
+  // Central differences of <T x, g> along a few coordinates (the map is linear: exact up to round-off).
+  const torch::Tensor base = x.detach();
+  for (int64_t i : {0, 17, 40, 71}) {
+    torch::Tensor e = torch::zeros_like(base);
+    e.view(-1)[i] = 1e-3;
+    const double plus = inner_product(dtcwpt2d(base + e, filters64(), o), g);
+    const double minus = inner_product(dtcwpt2d(base - e, filters64(), o), g);
+    EXPECT_NEAR((plus - minus) / 2e-3, grad.view(-1)[i].item<double>(), 1e-8);
+  }
+}
+
+TEST_F(DtCwptTest, FilterGradientsPassGradcheck) {
+  const auto o = DtCwptOptions(2).stride(2);
+  const torch::Tensor filters = filters64().requires_grad_(true);
+  const torch::Tensor x = torch::randn({1, 1, 8, 7}, torch::kFloat64);
+  const torch::Tensor g = torch::randn_like(dtcwpt2d(x, filters64(), o));
+  const torch::Tensor grad = torch::autograd::grad({dtcwpt2d(x, filters, o)}, {filters}, {g})[0];
+  for (int64_t i : {0, 13, 26, 39}) {
+    torch::Tensor e = torch::zeros_like(filters64());
+    e.view(-1)[i] = 1e-5;
+    const double plus = inner_product(dtcwpt2d(x, filters64() + e, o), g);
+    const double minus = inner_product(dtcwpt2d(x, filters64() - e, o), g);
+    EXPECT_NEAR((plus - minus) / 2e-5, grad.view(-1)[i].item<double>(), 1e-6 * std::max(1.0, std::abs(plus)));
+  }
+}
+
+TEST_F(DtCwptTest, InverseIsDifferentiable) {
+  const auto o = DtCwptOptions(2).padding(Padding::kPeriodic);
+  const torch::Tensor y = dtcwpt2d(torch::randn({1, 1, 8, 8}, torch::kFloat64), filters64(), o).requires_grad_(true);
+  const torch::Tensor x = idtcwpt2d(y, filters64(), o, 8, 8);
+  const torch::Tensor g = torch::randn_like(x);
+  const torch::Tensor grad = torch::autograd::grad({x}, {y}, {g})[0];
+  EXPECT_LT(relative_error(grad, dtcwpt2d(g, filters64(), o) / 8.0), kTolFloat64);
+}
+
+TEST_F(DtCwptTest, RejectsBadArguments) {
+  const torch::Tensor x = torch::randn({1, 1, 32, 32});
+  EXPECT_THROW_WITH(dtcwpt2d(x, filters64(), DtCwptOptions(0)), "levels=0");
+  EXPECT_THROW_WITH(dtcwpt2d(x, filters64(), DtCwptOptions(2).stride(3)), "stride=3; expected a power of two");
+  EXPECT_THROW_WITH(dtcwpt2d(x, filters64(), DtCwptOptions(2).stride(8)), "<= 2^levels = 4");
+  EXPECT_THROW_WITH(dtcwpt2d(torch::randn({1, 3, 32, 32}), filters64(), DtCwptOptions(2)), "3 channels; expected in_channels=1");
+  EXPECT_THROW_WITH(dtcwpt2d(torch::randn({32, 32}), filters64(), DtCwptOptions(2)), "expected (N, C, H, W)");
+  EXPECT_THROW_WITH(dtcwpt2d(torch::randn({1, 1, 8, 40}), filters64(), DtCwptOptions(2).padding(Padding::kNone)),
+                    "input size 8 is too small");
+  EXPECT_THROW_WITH(dtcwpt2d(x.to(torch::kInt32), filters64(), DtCwptOptions(2)), "expected float32 or float64");
+  EXPECT_THROW_WITH(DtCwpt2d(DtCwptOptions(2).filters("qshift_z")), "unknown Q-shift bank 'qshift_z'");
+  EXPECT_THROW_WITH(idtcwpt2d(dtcwpt2d(x, filters64(), DtCwptOptions(2)), filters64(), DtCwptOptions(2), 32, 32),
+                    "drops border coefficients");
+  EXPECT_THROW_WITH(idtcwpt2d(x, filters64(), DtCwptOptions(2).stride(2).full(true), 32, 32), "is redundant");
+  EXPECT_THROW_WITH(idtcwpt2d(x, filters64(), DtCwptOptions(2).padding(Padding::kPeriodic), 30, 32),
+                    "expected multiples of 2^levels = 4");
+  EXPECT_THROW_WITH(dtcwpt2d(x, filters64(), DtCwptOptions(2).padding(Padding::kSymmetric).full(true)),
+                    "expected padding 'zeros'");
+}
+
+TEST_F(DtCwptTest, ModulePrintsItselfAndKeepsBuffersThroughCloneAndTo) {
+  DtCwpt2d xfm(DtCwptOptions(3).stride(4));
+  std::ostringstream printed;
+  xfm->pretty_print(printed);
+  EXPECT_EQ(printed.str(), "wavetwin::wavelets::DtCwpt2d(levels=3, stride=4)");
+  DtCwpt2d other(DtCwptOptions(2).padding(Padding::kPeriodic).complex(true).in_channels(3));
+  std::ostringstream printed_other;
+  other->pretty_print(printed_other);
+  EXPECT_EQ(printed_other.str(),
+            "wavetwin::wavelets::DtCwpt2d(levels=2, stride=4, padding=periodic, in_channels=3, complex=true)");
+  EXPECT_EQ(xfm->buffers().size(), 1u);
+  EXPECT_EQ(xfm->parameters().size(), 0u);
+  auto copy = std::dynamic_pointer_cast<DtCwpt2dImpl>(xfm->clone());
+  ASSERT_TRUE(copy);
+  EXPECT_TRUE(torch::equal(copy->filters, xfm->filters));
+  xfm->to(torch::kFloat32);
+  EXPECT_EQ(xfm->filters.scalar_type(), torch::kFloat32);
+  const torch::Tensor x = torch::randn({1, 1, 40, 40});
+  EXPECT_LT(relative_error(xfm(x), copy->forward(x.to(torch::kFloat64))), kTolFloat32);
+  DtCwpt2d trainable(DtCwptOptions(2).trainable_filters(true));
+  EXPECT_EQ(trainable->parameters().size(), 1u);
+}
+
+TEST_F(DtCwptTest, TransformsOnCuda) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  const auto o = DtCwptOptions(3).stride(4).in_channels(2);
+  const torch::Tensor x = torch::randn({2, 2, 45, 50}, torch::kFloat64);
+  const torch::Tensor cpu = dtcwpt2d(x, filters64(), o);
+  const torch::Tensor gpu = dtcwpt2d(x.cuda(), filters64().cuda(), o);
+  EXPECT_TRUE(gpu.is_cuda());
+  EXPECT_LT(relative_error(gpu.cpu(), cpu), kTolFloat64);
+  const auto p = DtCwptOptions(2).padding(Padding::kPeriodic);
+  const torch::Tensor z = torch::randn({1, 1, 16, 24}, torch::kFloat64).cuda();
+  EXPECT_LT(relative_error(idtcwpt2d(dtcwpt2d(z, filters64().cuda(), p), filters64().cuda(), p, 16, 24), z), kTolFloat64);
 }
 
 }  // namespace
