@@ -11,10 +11,10 @@
 namespace wavetwin::wavelets {
 namespace {
 
-// FFT grid of at least 256 points per axis and twice the kernel, so the centroids resolve the bands.
+// FFT grid of at least 128 points per axis and the kernel's length: 4 or more bins per band up to J = 5.
 int64_t fft_size(int64_t taps) {
-  int64_t n = 256;
-  while (n < 2 * taps) n *= 2;
+  int64_t n = 128;
+  while (n < taps) n *= 2;
   return n;
 }
 
@@ -52,23 +52,21 @@ std::vector<PacketInfo> packet_table(int64_t levels, const std::string& filters)
   const int64_t n = fft_size(kernel.weight.size(2));
   const torch::Tensor w = torch::complex(kernel.weight.select(1, 0).slice(0, 0, c10::nullopt, 2),
                                          kernel.weight.select(1, 0).slice(0, 1, c10::nullopt, 2));
-  const torch::Tensor power = torch::fft::fft2(w, {{n, n}}).abs().square();  // (packets, n, n)
   const torch::Tensor xi = bin_frequencies(n);
-  const torch::Tensor xi_row = xi.view({1, n, 1}), xi_col = xi.view({1, 1, n});
+  const torch::Tensor xi_row = xi.view({n, 1}), xi_col = xi.view({1, n});
   std::vector<PacketInfo> table;
   for (int64_t p = 0; p < w.size(0); ++p) {
     PacketInfo info = packet_info(p, levels);
-    const torch::Tensor e = power[p];
+    const torch::Tensor e = torch::fft::fft2(w[p], {{n, n}}).abs().square();
     double best = -1;
     for (int sr : {-1, 1}) {
       for (int sc : {-1, 1}) {
-        const torch::Tensor mask = ((xi_row[0] * sr) > 0) & ((xi_col[0] * sc) > 0);
-        const torch::Tensor q = e * mask;
+        const torch::Tensor q = e * (((xi_row * sr) > 0) & ((xi_col * sc) > 0));
         const double energy = q.sum().item<double>();
         if (energy > best) {
           best = energy;
-          info.freq_row = (q * xi_row[0]).sum().item<double>() / energy;
-          info.freq_col = (q * xi_col[0]).sum().item<double>() / energy;
+          info.freq_row = (q * xi_row).sum().item<double>() / energy;
+          info.freq_col = (q * xi_col).sum().item<double>() / energy;
         }
       }
     }

@@ -94,7 +94,7 @@ PacketInfo packet_info(int64_t packet, int64_t levels);
 
 /// Metadata of all 2 * 4^J packets with the characteristic frequency measured on the equivalent kernel of
 /// the fully decimated transform: the power-weighted centroid of |W|^2 over the quadrant holding the most
-/// energy (a 256-point-per-axis FFT grid).
+/// energy (FFT grid of at least 128 points per axis).
 std::vector<PacketInfo> packet_table(int64_t levels, const std::string& filters = "qshift_a");
 
 /// Everything known about one complex 1-D packet.
