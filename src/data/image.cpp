@@ -90,16 +90,20 @@ torch::Tensor decode_png(const unsigned char* data, size_t size, const std::stri
   png.version = PNG_IMAGE_VERSION;
   WAVETWIN_CHECK(png_image_begin_read_from_memory(&png, data, size) != 0, name, ": corrupt PNG (", png.message, ")");
   const bool gray = (png.format & PNG_FORMAT_FLAG_COLOR) == 0;
-  png.format = gray ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-  const int64_t c = gray ? 1 : 3;
-  torch::Tensor image = torch::empty({png.height, png.width, c}, torch::kUInt8);
-  // Transparent pixels are composited on black, as PIL's convert("RGB") drops alpha.
-  png_color background{0, 0, 0};
-  const int ok = png_image_finish_read(&png, &background, image.data_ptr<uint8_t>(), 0, nullptr);
+  const bool alpha = (png.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+  // 16-bit files are read as they are (libpng's "linear" format, no gamma conversion) and scaled to 8 bits
+  // below; alpha is read and dropped (as PIL's convert("RGB")), never composited.
+  const bool wide = (png.format & PNG_FORMAT_FLAG_LINEAR) != 0;
+  png.format = (gray ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB) | (alpha ? PNG_FORMAT_FLAG_ALPHA : 0) |
+               (wide ? PNG_FORMAT_FLAG_LINEAR : 0);
+  const int64_t c = (gray ? 1 : 3) + (alpha ? 1 : 0);
+  torch::Tensor image = torch::empty({png.height, png.width, c}, wide ? torch::kInt16 : torch::kUInt8);
+  const int ok = png_image_finish_read(&png, nullptr, image.data_ptr(), 0, nullptr);
   const std::string message = png.message;
   png_image_free(&png);
   WAVETWIN_CHECK(ok != 0, name, ": corrupt or truncated PNG (", message, ")");
-  return image;
+  if (wide) image = image.to(torch::kInt32).bitwise_and(0xFFFF).add(128).floor_divide(257).to(torch::kUInt8);
+  return alpha ? image.narrow(2, 0, c - 1).contiguous() : image;
 }
 
 // PIL's fixed-point resampling (Pillow libImaging/Resample.c, bilinear): 22 fractional bits.

@@ -1,1 +1,151 @@
+// tests/data/image_test.cpp: decoding against PIL, PIL-compatible resize, crops, PNG round trip, and
+// clear errors on bad files.
+#include "wavetwin/data/image.h"
+
+#include <filesystem>
+#include <fstream>
+
 #include "support/support.h"
+#include "wavetwin/data/file.h"
+#include "wavetwin/data/tensor_io.h"
+#include "wavetwin/error.h"
+
+namespace wavetwin::data {
+namespace {
+
+class ImageTest : public test::Seeded {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = test::temp_dir();
+    if (test::python_has({"PIL", "torch", "numpy"})) test::run_python("tests/oracles/image.py", {"make", dir_});
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+
+  static void pil(const std::vector<std::string>& args) {
+    std::string output;
+    EXPECT_EQ(test::run_python("tests/oracles/image.py", args, &output), 0) << output;
+  }
+
+  static void write_bytes(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+  }
+
+  static std::string dir_;
+};
+
+std::string ImageTest::dir_;
+
+int64_t max_difference(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.to(torch::kInt32) - b.to(torch::kInt32)).abs().max().item<int64_t>();
+}
+
+TEST_F(ImageTest, DecodesEveryKindLikePil) {
+  WAVETWIN_REQUIRE_PYTHON("PIL", "torch", "numpy");
+  const std::vector<std::string> names = {"gray.png", "rgb.png",  "rgba.png", "palette.png",
+                                          "gray16.png", "gray.jpg", "rgb.jpg", "cmyk.jpg"};
+  std::vector<std::string> args = {"decode"};
+  for (const auto& name : names) args.push_back(dir_ + "/" + name);
+  pil(args);
+  for (const auto& name : names) {
+    const std::string path = dir_ + "/" + name;
+    const torch::Tensor ours = read_image(path);
+    const torch::Tensor theirs = load_tensor(path + ".pt");
+    ASSERT_EQ(ours.sizes(), theirs.sizes()) << name;
+    EXPECT_EQ(ours.scalar_type(), torch::kUInt8);
+    EXPECT_LE(max_difference(ours, theirs), name == "cmyk.jpg" ? 1 : 0) << name;
+  }
+}
+
+TEST_F(ImageTest, ConvertsColourModes) {
+  const torch::Tensor rgb = torch::randint(0, 256, {5, 7, 3}, torch::kUInt8);
+  const torch::Tensor gray = convert_color(rgb, ColorMode::kGray);
+  EXPECT_EQ(gray.sizes(), (std::vector<int64_t>{5, 7, 1}));
+  const int r = rgb[2][3][0].item<int>(), g = rgb[2][3][1].item<int>(), b = rgb[2][3][2].item<int>();
+  EXPECT_EQ(gray[2][3][0].item<int>(), (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+  EXPECT_EQ(convert_color(gray, ColorMode::kRgb).sizes(), (std::vector<int64_t>{5, 7, 3}));
+  EXPECT_TRUE(torch::equal(convert_color(rgb, ColorMode::kAsStored), rgb));
+  const torch::Tensor chw = to_float_chw(rgb);
+  EXPECT_EQ(chw.sizes(), (std::vector<int64_t>{3, 5, 7}));
+  EXPECT_NEAR(chw[0][2][3].item<double>(), r / 255.0, 1e-7);
+  EXPECT_TRUE(torch::equal(to_uint8_hwc(chw), rgb));
+}
+
+TEST_F(ImageTest, ResizeMatchesPilBilinear) {
+  WAVETWIN_REQUIRE_PYTHON("PIL", "torch", "numpy");
+  const std::string natural = test::source_path("tests/fixtures/image/natural_gray.png");   // 97 x 131
+  const std::string colour = test::source_path("tests/fixtures/image/natural_rgb.jpg");     // 61 x 77
+  const std::vector<std::array<int64_t, 2>> sizes = {{48, 65}, {32, 32}, {224, 224}, {200, 301}, {97, 50},
+                                                     {13, 131}, {1, 1}, {3, 2}, {61, 77}, {120, 9}};
+  for (const std::string& path : {natural, colour}) {
+    std::vector<std::string> args = {"resize", path, dir_ + "/resized"};
+    for (const auto& [h, w] : sizes) args.insert(args.end(), {std::to_string(h), std::to_string(w)});
+    pil(args);
+    const torch::Tensor image = read_image(path);
+    for (const auto& [h, w] : sizes) {
+      const torch::Tensor ours = resize(image, h, w);
+      const torch::Tensor theirs = load_tensor(dir_ + "/resized_" + std::to_string(h) + "x" + std::to_string(w) + ".pt");
+      ASSERT_EQ(ours.sizes(), theirs.sizes());
+      EXPECT_LE(max_difference(ours, theirs), 1) << path << " -> " << h << "x" << w;
+    }
+  }
+}
+
+TEST_F(ImageTest, ResizeShorterSideKeepsTheAspectRatio) {
+  const torch::Tensor image = torch::zeros({97, 131, 1}, torch::kUInt8);
+  EXPECT_EQ(resize_shorter(image, 32).sizes(), (std::vector<int64_t>{32, 43, 1}));
+  EXPECT_EQ(resize_shorter(image.transpose(0, 1), 32).sizes(), (std::vector<int64_t>{43, 32, 1}));
+}
+
+TEST_F(ImageTest, CropsUseTorchvisionRounding) {
+  const torch::Tensor image = torch::arange(57 * 57).view({57, 57, 1});
+  EXPECT_EQ(center_crop(image, 55, 55)[0][0][0].item<int64_t>(), 57 + 1);                   // offset 1
+  EXPECT_EQ(center_crop(torch::arange(28 * 28).view({28, 28, 1}), 27, 27)[0][0][0].item<int64_t>(), 0);  // 0.5 -> 0
+  EXPECT_EQ(center_crop(torch::arange(114 * 114).view({114, 114, 1}), 109, 109)[0][0][0].item<int64_t>(),
+            2 * 114 + 2);  // 2.5 -> 2
+  EXPECT_EQ(crop(image, 3, 4, 5, 6).sizes(), (std::vector<int64_t>{5, 6, 1}));
+  EXPECT_EQ(crop(image, 3, 4, 5, 6)[0][0][0].item<int64_t>(), 3 * 57 + 4);
+  EXPECT_THROW_WITH(crop(image, 50, 0, 10, 10), "expected a window inside the image");
+}
+
+TEST_F(ImageTest, PngRoundTrip) {
+  for (const int64_t c : {1, 3}) {
+    const torch::Tensor image = torch::randint(0, 256, {19, 23, c}, torch::kUInt8);
+    const std::string path = dir_ + "/round.png";
+    write_png(path, image);
+    EXPECT_TRUE(torch::equal(read_image(path), image));
+  }
+  EXPECT_THROW_WITH(write_png(dir_ + "/bad.png", torch::zeros({4, 4, 2})), "expected uint8 (H, W) or (H, W, C)");
+}
+
+TEST_F(ImageTest, BadFilesGiveAnErrorNamingTheFile) {
+  const torch::Tensor image = torch::randint(0, 256, {40, 50, 3}, torch::kUInt8);
+  write_png(dir_ + "/good.png", image);
+  const std::vector<char> png = read_file(dir_ + "/good.png");
+  write_bytes(dir_ + "/truncated.png", std::string(png.begin(), png.begin() + png.size() / 2));
+  write_bytes(dir_ + "/garbage.jpg", std::string("\xFF\xD8\xFF") + std::string(300, '\x17'));
+  write_bytes(dir_ + "/noise.png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(100, 'x'));
+  write_bytes(dir_ + "/empty.jpg", "");
+  write_bytes(dir_ + "/image.gif", "GIF89a...");
+  EXPECT_THROW_WITH(read_image(dir_ + "/truncated.png"), "truncated.png: corrupt or truncated PNG");
+  EXPECT_THROW_WITH(read_image(dir_ + "/garbage.jpg"), "garbage.jpg: corrupt JPEG");
+  EXPECT_THROW_WITH(read_image(dir_ + "/noise.png"), "noise.png: corrupt");
+  EXPECT_THROW_WITH(read_image(dir_ + "/empty.jpg"), "empty.jpg: empty file");
+  EXPECT_THROW_WITH(read_image(dir_ + "/image.gif"), "image.gif: unsupported format");
+  EXPECT_THROW_WITH(read_image(dir_ + "/missing.png"), "missing.png: no such file");
+  if (std::filesystem::exists(dir_ + "/rgb.jpg")) {
+    const std::vector<char> jpg = read_file(dir_ + "/rgb.jpg");
+    write_bytes(dir_ + "/truncated.jpg", std::string(jpg.begin(), jpg.begin() + jpg.size() * 2 / 3));
+    EXPECT_THROW_WITH(read_image(dir_ + "/truncated.jpg"), "truncated.jpg: truncated JPEG");
+  }
+}
+
+TEST_F(ImageTest, FailedWriteKeepsTheExistingFile) {
+  const std::string path = dir_ + "/keep.png";
+  const torch::Tensor image = torch::randint(0, 256, {8, 8, 1}, torch::kUInt8);
+  write_png(path, image);
+  EXPECT_THROW_WITH(write_png(dir_ + "/no-such-dir/x.png", image), "cannot open for writing");
+  EXPECT_TRUE(torch::equal(read_image(path), image));
+}
+
+}  // namespace
+}  // namespace wavetwin::data
