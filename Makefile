@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build test bench clean
+.PHONY: setup configure build test bench demo clean
 
 setup:
 	bash scripts/setup.sh
@@ -18,6 +18,9 @@ build: setup configure
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	BUILD=$(BUILD) bash scripts/demo.sh
 
 bench: build
 	$(BUILD)/wavetwin_bench

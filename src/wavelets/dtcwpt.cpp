@@ -34,9 +34,11 @@ void check_options(const DtCwptOptions& o, const char* where) {
                  padding_name(o.padding()), "'; expected padding 'zeros'");
 }
 
-void check_filters(const Tensor& filters, const char* where) {
-  WAVETWIN_CHECK(filters.dim() == 2 && filters.size(0) == 4 && filters.size(1) >= 2, where,
-                 ": filters of shape ", filters.sizes(), "; expected (4, L): H1, H2, G1, G2");
+void check_filters(const Tensor& filters, const DtCwptOptions& o, const char* where) {
+  const int64_t taps = qshift_bank(o.filters()).h0a.size();
+  WAVETWIN_CHECK(filters.defined() && filters.dim() == 2 && filters.size(0) == 4 && filters.size(1) == taps, where,
+                 ": filters of shape ", filters.defined() ? filters.sizes() : c10::IntArrayRef{}, "; expected (4, ",
+                 taps, ") as filters '", o.filters(), "': H1, H2, G1, G2");
 }
 
 int64_t taps_of(const Tensor& filters) { return filters.size(1); }
@@ -277,7 +279,7 @@ Tensor separable_adjoint(const Tensor& y, const Tensor& filters, const DtCwptOpt
 
 Tensor forward_nd(const Tensor& x, const Tensor& filters, const DtCwptOptions& o, int64_t dims, const char* where) {
   check_options(o, where);
-  check_filters(filters, where);
+  check_filters(filters, o, where);
   check_input(x, o, dims, where);
   for (int64_t a = 0; a < dims; ++a) dtcwpt_output_length(x.size(2 + a), o);
   const Tensor xp = detail::pad_input(x, o, dims);
@@ -294,7 +296,7 @@ Tensor forward_nd(const Tensor& x, const Tensor& filters, const DtCwptOptions& o
 Tensor adjoint_nd(const Tensor& y_in, const Tensor& filters, const DtCwptOptions& o, std::vector<int64_t> sizes,
                   const char* where) {
   check_options(o, where);
-  check_filters(filters, where);
+  check_filters(filters, o, where);
   const int64_t dims = static_cast<int64_t>(sizes.size());
   const Tensor y = real_view(y_in);
   const int64_t per_channel = (dims == 2 ? 4 : 2) << (dims * o.levels());

@@ -344,3 +344,45 @@ TEST_F(DtCwptTest, TransformsOnCuda) {
 
 }  // namespace
 }  // namespace wavetwin::wavelets
+
+namespace wavetwin::wavelets {
+namespace {
+
+TEST_F(DtCwptTest, OneDimensionalModule) {
+  DtCwpt1d xfm(DtCwptOptions(3).padding(Padding::kPeriodic).in_channels(2));
+  std::ostringstream printed;
+  xfm->pretty_print(printed);
+  EXPECT_EQ(printed.str(), "wavetwin::wavelets::DtCwpt1d(levels=3, stride=8, padding=periodic, in_channels=2)");
+  const torch::Tensor x = torch::randn({4, 2, 64}, torch::kFloat64);
+  const torch::Tensor y = xfm(x);
+  EXPECT_EQ(y.sizes(), (std::vector<int64_t>{4, 32, 8}));
+  EXPECT_LT(relative_error(xfm->inverse(y, 64), x), kTolFloat64);
+  EXPECT_THROW_WITH(xfm(torch::randn({4, 2, 8, 8})), "expected (N, C, L)");
+}
+
+TEST_F(DtCwptTest, InverseAcceptsComplexCoefficients) {
+  const auto o = DtCwptOptions(2).padding(Padding::kPeriodic).complex(true);
+  const torch::Tensor x = torch::randn({2, 1, 12, 16}, torch::kFloat64);
+  const torch::Tensor z = dtcwpt2d(x, filters64(), o);
+  ASSERT_TRUE(z.is_complex());
+  EXPECT_LT(relative_error(idtcwpt2d(z, filters64(), o, 12, 16), x), kTolFloat64);
+  const auto o1 = DtCwptOptions(2).padding(Padding::kPeriodic).complex(true);
+  const torch::Tensor line = torch::randn({1, 1, 20}, torch::kFloat64);
+  EXPECT_LT(relative_error(idtcwpt1d(dtcwpt1d(line, filters64(), o1), filters64(), o1, 20), line), kTolFloat64);
+}
+
+TEST_F(DtCwptTest, OtherQShiftBanksReconstructAndMatchTheSeparablePath) {
+  for (const std::string bank : {"qshift_06", "qshift_b", "qshift_c", "qshift_d"}) {
+    const torch::Tensor f = dual_tree_filter_tensor(bank);
+    const auto o = DtCwptOptions(3).filters(bank).padding(Padding::kPeriodic);
+    const torch::Tensor x = torch::randn({1, 1, 24, 32}, torch::kFloat64);
+    const torch::Tensor y = dtcwpt2d(x, f, o);
+    EXPECT_LT(relative_error(y, detail::dtcwpt2d_separable(detail::pad_input(x, o, 2), f, o)), kTolFloat64) << bank;
+    EXPECT_LT(relative_error(idtcwpt2d(y, f, o, 24, 32), x), kTolFloat64) << bank;
+  }
+  EXPECT_THROW_WITH(dtcwpt2d(torch::randn({1, 1, 32, 32}), dual_tree_filter_tensor("qshift_b"), DtCwptOptions(2)),
+                    "expected (4, 10) as filters 'qshift_a'");
+}
+
+}  // namespace
+}  // namespace wavetwin::wavelets

@@ -85,8 +85,11 @@ TEST(PacketTest, ReferenceSectionsFollowFromTheMetadata) {
   const auto& alex = reference_packet_order("alexnet");
   for (int64_t i = 0; i < 94; ++i) {
     const PacketInfo p = packet_info(alex[i], 3);
-    if (i < 6) EXPECT_EQ(p.scale, 1);
-    if (i >= 6 && i < 30) EXPECT_TRUE(p.scale == 2 || p.scale == 3) << "P=" << alex[i];
+    if (i < 6) {
+      EXPECT_EQ(p.scale, 1);
+    } else if (i < 30) {
+      EXPECT_TRUE(p.scale == 2 || p.scale == 3) << "P=" << alex[i];
+    }
     if (i >= 30) {
       const int64_t group = (i - 30) / 16;
       EXPECT_GE(p.scale, 4);
