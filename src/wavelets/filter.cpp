@@ -59,10 +59,16 @@ inline void fir2_blocks(const T* const* src, int64_t taps, const T* a, const T* 
 
 template <typename T>
 void fir2(const T* const* src, int64_t taps, const T* a, const T* b, T* lo, T* hi, int64_t n) {
+  constexpr int64_t L = Simd<T>::kLanes;
   int64_t j = 0;
   fir2_blocks<T, 4>(src, taps, a, b, lo, hi, j, n);
   fir2_blocks<T, 2>(src, taps, a, b, lo, hi, j, n);
   fir2_blocks<T, 1>(src, taps, a, b, lo, hi, j, n);
+  if (j < n && n >= L) {
+    // The last partial block again as a full block ending at n: it rewrites a few outputs with equal values.
+    j = n - L;
+    fir2_blocks<T, 1>(src, taps, a, b, lo, hi, j, n);
+  }
   for (; j < n; ++j) {
     T acc_lo = 0, acc_hi = 0;
     for (int64_t t = 0; t < taps; ++t) {
@@ -75,9 +81,10 @@ void fir2(const T* const* src, int64_t taps, const T* a, const T* b, T* lo, T* h
 }
 
 // out[j] (+)= sum_t a[t] lo[t][j] + b[t] hi[t][j] for blocks of NV vectors, from j on.
+// `shift` offsets the reads relative to the writes (the tail block reads at n - L, writes at 0).
 template <typename T, int NV>
 inline void fir2_adjoint_blocks(const T* const* lo, const T* const* hi, int64_t count, const T* a, const T* b,
-                                T* out, bool accumulate, int64_t& j, int64_t n) {
+                                T* out, bool accumulate, int64_t& j, int64_t n, int64_t shift = 0) {
   using V = typename Simd<T>::type;
   constexpr int64_t L = Simd<T>::kLanes;
   for (; j + NV * L <= n; j += NV * L) {
@@ -85,7 +92,9 @@ inline void fir2_adjoint_blocks(const T* const* lo, const T* const* hi, int64_t 
     for (int64_t t = 0; t < count; ++t) {
       const V at = V{} + a[t];
       const V bt = V{} + b[t];
-      for (int q = 0; q < NV; ++q) acc[q] += at * load(lo[t] + j + q * L) + bt * load(hi[t] + j + q * L);
+      for (int q = 0; q < NV; ++q) {
+        acc[q] += at * load(lo[t] + shift + j + q * L) + bt * load(hi[t] + shift + j + q * L);
+      }
     }
     for (int q = 0; q < NV; ++q) store(out + j + q * L, accumulate ? load(out + j + q * L) + acc[q] : acc[q]);
   }
@@ -94,10 +103,19 @@ inline void fir2_adjoint_blocks(const T* const* lo, const T* const* hi, int64_t 
 template <typename T>
 void fir2_adjoint(const T* const* lo, const T* const* hi, int64_t count, const T* a, const T* b, T* out,
                   bool accumulate, int64_t n) {
+  constexpr int64_t L = Simd<T>::kLanes;
   int64_t j = 0;
   fir2_adjoint_blocks<T, 4>(lo, hi, count, a, b, out, accumulate, j, n);
   fir2_adjoint_blocks<T, 2>(lo, hi, count, a, b, out, accumulate, j, n);
   fir2_adjoint_blocks<T, 1>(lo, hi, count, a, b, out, accumulate, j, n);
+  if (j < n && n >= L) {
+    // The last partial block as a full block ending at n, added only where not added before.
+    T tail[L];
+    int64_t start = 0;
+    fir2_adjoint_blocks<T, 1>(lo, hi, count, a, b, tail, false, start, L, n - L);
+    for (int64_t u = j - (n - L); u < L; ++u) out[n - L + u] = accumulate ? out[n - L + u] + tail[u] : tail[u];
+    j = n;
+  }
   for (; j < n; ++j) {
     T acc = 0;
     for (int64_t t = 0; t < count; ++t) acc += a[t] * lo[t][j] + b[t] * hi[t][j];
