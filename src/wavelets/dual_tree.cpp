@@ -2,25 +2,97 @@
 #include "dual_tree.h"
 
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 #include "wavetwin/wavelets/filter.h"
 #include "wavetwin/wavelets/packet.h"
 
 namespace wavetwin::wavelets::detail {
+namespace {
+
+// Work of line_tree: two ping-pong level buffers, then the adjoint's scratch for the largest stage.
+struct LineLayout {
+  int64_t level = 0;
+  int64_t scratch = 0;
+};
+
+LineLayout line_layout(const AxisGeometry& g) {
+  LineLayout layout;
+  for (size_t j = 1; j < g.length.size(); ++j) {
+    layout.level = std::max(layout.level, (int64_t{2} << j) * g.slot(j));
+    layout.scratch = std::max(layout.scratch, line_scratch_size(g.length[j - 1], g.length[j], g.phases[j - 1],
+                                                                g.taps[j - 1], g.stride[j - 1], g.dilation[j - 1]));
+  }
+  return layout;
+}
+
+// Psi_a = (D11 - D22) + i (D21 + D12), Psi_b = (D11 + D22) + i (D21 - D12), Im times the conjugation signs.
+template <typename T>
+void recombine(const T* __restrict d11, const T* __restrict d12, const T* __restrict d21, const T* __restrict d22,
+               T sign_a, T sign_b, T* __restrict re_a, T* __restrict im_a, T* __restrict re_b, T* __restrict im_b,
+               int64_t n) {
+  for (int64_t c = 0; c < n; ++c) {
+    re_a[c] = d11[c] - d22[c];
+    im_a[c] = sign_a * (d21[c] + d12[c]);
+    re_b[c] = d11[c] + d22[c];
+    im_b[c] = sign_b * (d21[c] - d12[c]);
+  }
+}
+
+// The adjoint of recombine: gradients of D11, D12, D21, D22 from those of Psi_a and Psi_b.
+template <typename T>
+void recombine_adjoint(const T* __restrict re_a, const T* __restrict im_a, const T* __restrict re_b,
+                       const T* __restrict im_b, T sign_a, T sign_b, T* __restrict d11, T* __restrict d12,
+                       T* __restrict d21, T* __restrict d22, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) {
+    const T ia = sign_a * im_a[c];
+    const T ib = sign_b * im_b[c];
+    d11[c] = re_a[c] + re_b[c];
+    d22[c] = re_b[c] - re_a[c];
+    d21[c] = ia + ib;
+    d12[c] = ia - ib;
+  }
+}
+
+// Copies the n samples of each of `rows` rows (row stride `from`) into polyphase order (row stride `to`),
+// zero-filling the unused slots; or back, when `inverse`.
+template <typename T>
+void reorder_columns(const T* in, T* out, int64_t rows, int64_t n, int64_t phases, int64_t from, int64_t to,
+                     bool inverse) {
+  const int64_t capacity = phase_capacity(n, phases);
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* src = in + r * from;
+    T* dst = out + r * to;
+    for (int64_t p = 0; p < phases; ++p) {
+      for (int64_t m = 0; m < capacity; ++m) {
+        const int64_t i = phases * m + p;
+        if (inverse) {
+          if (i < n) dst[i] = src[p * capacity + m];
+        } else {
+          dst[p * capacity + m] = i < n ? src[i] : T(0);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int64_t AxisGeometry::slot(size_t j) const { return phased_size(length[j], phases[j]); }
 
 AxisGeometry axis_geometry(int64_t length, int64_t levels, int64_t stride, int64_t taps) {
   int64_t decimated = 0;
   while ((int64_t{1} << decimated) < stride) ++decimated;
   AxisGeometry g;
   g.length.push_back(length);
+  g.phases.push_back(int64_t{1} << std::min(decimated, levels));
   for (int64_t j = 0; j < levels; ++j) {
     const bool strided = j < decimated;
     g.stride.push_back(strided ? 2 : 1);
     g.dilation.push_back(strided ? 1 : int64_t{1} << (j - decimated));
     g.taps.push_back(j == 0 ? taps + 2 : taps);
     g.length.push_back(stage_output_length(g.length.back(), g.taps.back(), g.stride.back(), g.dilation.back()));
+    g.phases.push_back(g.phases.back() / g.stride.back());
   }
   return g;
 }
@@ -57,34 +129,6 @@ DualTreeBank<T> make_bank(const double* h1, const double* h2, const double* g1, 
   return bank;
 }
 
-// Psi_a = (D11 - D22) + i (D21 + D12), Psi_b = (D11 + D22) + i (D21 - D12), Im times the conjugation signs.
-template <typename T>
-void recombine(const T* __restrict d11, const T* __restrict d12, const T* __restrict d21, const T* __restrict d22,
-               T sign_a, T sign_b, T* __restrict re_a, T* __restrict im_a, T* __restrict re_b, T* __restrict im_b,
-               int64_t n) {
-  for (int64_t c = 0; c < n; ++c) {
-    re_a[c] = d11[c] - d22[c];
-    im_a[c] = sign_a * (d21[c] + d12[c]);
-    re_b[c] = d11[c] + d22[c];
-    im_b[c] = sign_b * (d21[c] - d12[c]);
-  }
-}
-
-// The adjoint of recombine: gradients of D11, D12, D21, D22 from those of Psi_a and Psi_b.
-template <typename T>
-void recombine_adjoint(const T* __restrict re_a, const T* __restrict im_a, const T* __restrict re_b,
-                       const T* __restrict im_b, T sign_a, T sign_b, T* __restrict d11, T* __restrict d12,
-                       T* __restrict d21, T* __restrict d22, int64_t n) {
-  for (int64_t c = 0; c < n; ++c) {
-    const T ia = sign_a * im_a[c];
-    const T ib = sign_b * im_b[c];
-    d11[c] = re_a[c] + re_b[c];
-    d22[c] = re_b[c] - re_a[c];
-    d21[c] = ia + ib;
-    d12[c] = ia - ib;
-  }
-}
-
 template <typename T>
 DualTreeEngine<T>::DualTreeEngine(DualTreeBank<T> bank, int64_t levels, int64_t stride)
     : bank_(std::move(bank)), levels_(levels), stride_(stride) {
@@ -94,22 +138,6 @@ DualTreeEngine<T>::DualTreeEngine(DualTreeBank<T> bank, int64_t levels, int64_t 
     pair_[j].resize(int64_t{2} << j);
     for (int64_t q = 0; q < (int64_t{2} << j); ++q) pair_[j][q] = successor_pair(pair_[j - 1][q >> 1], q & 1);
   }
-}
-
-// Work of line_tree: two ping-pong level buffers, then the scratch of the largest stage.
-struct LineLayout {
-  int64_t level = 0;
-  int64_t scratch = 0;
-};
-
-LineLayout line_layout(const AxisGeometry& g) {
-  LineLayout layout;
-  for (size_t j = 1; j < g.length.size(); ++j) {
-    layout.level = std::max(layout.level, (int64_t{2} << j) * g.length[j]);
-    layout.scratch = std::max(layout.scratch, line_scratch_size(g.length[j - 1], g.taps[j - 1], g.stride[j - 1],
-                                                                g.dilation[j - 1]));
-  }
-  return layout;
 }
 
 template <typename T>
@@ -122,17 +150,16 @@ template <typename T>
 void DualTreeEngine<T>::line_tree(const T* x, const AxisGeometry& g, T* out, T* work) const {
   const int64_t level_size = line_layout(g).level;
   T* buffers[2] = {work, work + level_size};
-  T* scratch = work + 2 * level_size;
   const T* previous = x;
   for (int64_t j = 1; j <= levels_; ++j) {
     T* current = j == levels_ ? out : buffers[j & 1];
-    const int64_t n_in = g.length[j - 1];
-    const int64_t n_out = g.length[j];
+    const int64_t in_slot = g.slot(j - 1), out_slot = g.slot(j);
     for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
       const int pair = pair_[j - 1][q];
-      const T* parent = j == 1 ? x : previous + q * n_in;
-      analysis_line(parent, n_in, bank_.lo[pair].data(), bank_.hi[pair].data(), g.taps[j - 1], g.stride[j - 1],
-                    g.dilation[j - 1], current + 2 * q * n_out, current + (2 * q + 1) * n_out, n_out, scratch);
+      const T* parent = j == 1 ? x : previous + q * in_slot;
+      analysis_line(parent, g.length[j - 1], g.phases[j - 1], bank_.lo[pair].data(), bank_.hi[pair].data(),
+                    g.taps[j - 1], g.stride[j - 1], g.dilation[j - 1], current + 2 * q * out_slot,
+                    current + (2 * q + 1) * out_slot, g.length[j]);
     }
     previous = current;
   }
@@ -140,66 +167,79 @@ void DualTreeEngine<T>::line_tree(const T* x, const AxisGeometry& g, T* out, T* 
 
 template <typename T>
 void DualTreeEngine<T>::line_tree_adjoint(const T* grad, const AxisGeometry& g, T* x_grad, T* work) const {
-  const int64_t level_size = line_layout(g).level;
-  T* buffers[2] = {work, work + level_size};
-  T* scratch = work + 2 * level_size;
-  std::fill(x_grad, x_grad + g.length[0], T(0));
+  const LineLayout layout = line_layout(g);
+  T* buffers[2] = {work, work + layout.level};
+  T* scratch = work + 2 * layout.level;
+  std::fill(x_grad, x_grad + g.slot(0), T(0));
   const T* children = grad;
   for (int64_t j = levels_; j >= 1; --j) {
-    const int64_t n_in = g.length[j - 1];
-    const int64_t n_out = g.length[j];
+    const int64_t in_slot = g.slot(j - 1), out_slot = g.slot(j);
     T* parents = j == 1 ? x_grad : buffers[(j - 1) & 1];
-    if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * n_in, T(0));
+    if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * in_slot, T(0));
     for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
       const int pair = pair_[j - 1][q];
-      T* parent = j == 1 ? x_grad : parents + q * n_in;
-      analysis_line_adjoint(children + 2 * q * n_out, children + (2 * q + 1) * n_out, n_out, bank_.lo[pair].data(),
-                            bank_.hi[pair].data(), g.taps[j - 1], g.stride[j - 1], g.dilation[j - 1], parent, n_in,
-                            scratch);
+      T* parent = j == 1 ? x_grad : parents + q * in_slot;
+      analysis_line_adjoint(children + 2 * q * out_slot, children + (2 * q + 1) * out_slot, g.length[j],
+                            g.phases[j - 1], bank_.lo[pair].data(), bank_.hi[pair].data(), g.taps[j - 1],
+                            g.stride[j - 1], g.dilation[j - 1], parent, g.length[j - 1], scratch);
     }
     children = parents;
   }
 }
 
 template <typename T>
+typename DualTreeEngine<T>::ImageLayout DualTreeEngine<T>::image_layout(int64_t hp, int64_t wp) const {
+  ImageLayout l;
+  l.rows = axis_geometry(hp, levels_, stride_, bank_.taps);
+  l.cols = axis_geometry(wp, levels_, stride_, bank_.taps);
+  l.width = l.cols.slot(0);
+  for (int64_t j = 1; j <= levels_; ++j) l.level = std::max(l.level, (int64_t{2} << j) * l.rows.length[j] * l.width);
+  return l;
+}
+
+// Work: the reordered image, two row-stage buffers, the leaves of two rows, the line work.
+template <typename T>
 int64_t DualTreeEngine<T>::workspace_2d(int64_t hp, int64_t wp) const {
-  const AxisGeometry rows = axis_geometry(hp, levels_, stride_, bank_.taps);
-  const AxisGeometry cols = axis_geometry(wp, levels_, stride_, bank_.taps);
-  int64_t level = 0;
-  for (int64_t j = 1; j <= levels_; ++j) level = std::max(level, (int64_t{2} << j) * rows.length[j] * wp);
-  const int64_t leaves = (int64_t{2} << levels_) * cols.length[levels_];
-  return 2 * level + 2 * leaves + line_work(cols);
+  const ImageLayout l = image_layout(hp, wp);
+  const int64_t leaves = (int64_t{2} << levels_) * l.cols.length[levels_];
+  return hp * l.width + 2 * l.level + 2 * leaves + line_work(l.cols);
+}
+
+template <typename T>
+const T* DualTreeEngine<T>::row_stages(const T* x, const ImageLayout& l, T* work) const {
+  T* buffers[2] = {work, work + l.level};
+  const int64_t cols = l.width;
+  const T* previous = x;
+  for (int64_t j = 1; j <= levels_; ++j) {
+    T* current = buffers[j & 1];
+    const int64_t n_in = l.rows.length[j - 1];
+    const int64_t n_out = l.rows.length[j];
+    for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
+      const int pair = pair_[j - 1][q];
+      const T* parent = j == 1 ? x : previous + q * n_in * cols;
+      analysis_rows(parent, n_in, cols, bank_.lo[pair].data(), bank_.hi[pair].data(), l.rows.taps[j - 1],
+                    l.rows.stride[j - 1], l.rows.dilation[j - 1], current + 2 * q * n_out * cols,
+                    current + (2 * q + 1) * n_out * cols, n_out);
+    }
+    previous = current;
+  }
+  return previous;
 }
 
 template <typename T>
 void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T* work) const {
-  const AxisGeometry rows = axis_geometry(hp, levels_, stride_, bank_.taps);
-  const AxisGeometry cols = axis_geometry(wp, levels_, stride_, bank_.taps);
-  int64_t level = 0;
-  for (int64_t j = 1; j <= levels_; ++j) level = std::max(level, (int64_t{2} << j) * rows.length[j] * wp);
-  T* buffers[2] = {work, work + level};
+  const ImageLayout l = image_layout(hp, wp);
   const int64_t paths = int64_t{1} << levels_;
-  const int64_t ho = rows.length[levels_];
-  const int64_t wo = cols.length[levels_];
+  const int64_t ho = l.rows.length[levels_], wo = l.cols.length[levels_];
   const int64_t leaves = 2 * paths * wo;
-  T* row_leaves[2] = {work + 2 * level, work + 2 * level + leaves};
-  T* line_work_buffer = work + 2 * level + 2 * leaves;
+  T* image = work;
+  T* stages = image + hp * l.width;
+  T* row_leaves[2] = {stages + 2 * l.level, stages + 2 * l.level + leaves};
+  T* line_work_buffer = stages + 2 * l.level + 2 * leaves;
 
-  // All stages down the rows: 2 * 2^J maps (ho, wp) in [tree][path] order.
-  const T* previous = x;
-  for (int64_t j = 1; j <= levels_; ++j) {
-    T* current = buffers[j & 1];
-    const int64_t n_in = rows.length[j - 1];
-    const int64_t n_out = rows.length[j];
-    for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
-      const int pair = pair_[j - 1][q];
-      const T* parent = j == 1 ? x : previous + q * n_in * wp;
-      analysis_rows(parent, n_in, wp, bank_.lo[pair].data(), bank_.hi[pair].data(), rows.taps[j - 1],
-                    rows.stride[j - 1], rows.dilation[j - 1], current + 2 * q * n_out * wp,
-                    current + (2 * q + 1) * n_out * wp, n_out);
-    }
-    previous = current;
-  }
+  reorder_columns(x, image, hp, wp, l.cols.phases[0], wp, l.width, false);
+  // All stages down the rows: 2 * 2^J maps (ho, width) in [tree][path] order.
+  const T* maps = row_stages(image, l, stages);
 
   // All stages along each row, then the complex recombination of reference-system.md 1.6.
   const int64_t plane = ho * wo;
@@ -207,7 +247,7 @@ void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T
   for (int64_t r = 0; r < ho; ++r) {
     for (int64_t v = 0; v < paths; ++v) {
       for (int64_t tv = 0; tv < 2; ++tv) {
-        line_tree(previous + ((tv * paths + v) * ho + r) * wp, cols, row_leaves[tv], line_work_buffer);
+        line_tree(maps + ((tv * paths + v) * ho + r) * l.width, l.cols, row_leaves[tv], line_work_buffer);
       }
       for (int64_t u = 0; u < paths; ++u) {
         const int64_t code = make_code(v, u, levels_);
@@ -223,17 +263,15 @@ void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T
 
 template <typename T>
 void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_grad, T* work) const {
-  const AxisGeometry rows = axis_geometry(hp, levels_, stride_, bank_.taps);
-  const AxisGeometry cols = axis_geometry(wp, levels_, stride_, bank_.taps);
-  int64_t level = 0;
-  for (int64_t j = 1; j <= levels_; ++j) level = std::max(level, (int64_t{2} << j) * rows.length[j] * wp);
-  T* buffers[2] = {work, work + level};
+  const ImageLayout l = image_layout(hp, wp);
   const int64_t paths = int64_t{1} << levels_;
-  const int64_t ho = rows.length[levels_];
-  const int64_t wo = cols.length[levels_];
+  const int64_t ho = l.rows.length[levels_], wo = l.cols.length[levels_];
   const int64_t leaves = 2 * paths * wo;
-  T* row_leaves[2] = {work + 2 * level, work + 2 * level + leaves};
-  T* line_work_buffer = work + 2 * level + 2 * leaves;
+  T* image = work;
+  T* stages = image + hp * l.width;
+  T* buffers[2] = {stages, stages + l.level};
+  T* row_leaves[2] = {stages + 2 * l.level, stages + 2 * l.level + leaves};
+  T* line_work_buffer = stages + 2 * l.level + 2 * leaves;
   const int64_t plane = ho * wo;
   const int64_t per_tree = paths * paths;
 
@@ -251,32 +289,34 @@ void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_g
                           wo);
       }
       for (int64_t tv = 0; tv < 2; ++tv) {
-        line_tree_adjoint(row_leaves[tv], cols, children + ((tv * paths + v) * ho + r) * wp, line_work_buffer);
+        line_tree_adjoint(row_leaves[tv], l.cols, children + ((tv * paths + v) * ho + r) * l.width, line_work_buffer);
       }
     }
   }
 
-  std::fill(x_grad, x_grad + hp * wp, T(0));
+  std::fill(image, image + hp * l.width, T(0));
   for (int64_t j = levels_; j >= 1; --j) {
-    const int64_t n_in = rows.length[j - 1];
-    const int64_t n_out = rows.length[j];
-    T* parents = j == 1 ? x_grad : buffers[(j - 1) & 1];
-    if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * n_in * wp, T(0));
+    const int64_t n_in = l.rows.length[j - 1];
+    const int64_t n_out = l.rows.length[j];
+    T* parents = j == 1 ? image : buffers[(j - 1) & 1];
+    if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * n_in * l.width, T(0));
     for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
       const int pair = pair_[j - 1][q];
-      T* parent = j == 1 ? x_grad : parents + q * n_in * wp;
-      analysis_rows_adjoint(children + 2 * q * n_out * wp, children + (2 * q + 1) * n_out * wp, n_out, wp,
-                            bank_.lo[pair].data(), bank_.hi[pair].data(), rows.taps[j - 1], rows.stride[j - 1],
-                            rows.dilation[j - 1], parent, n_in);
+      T* parent = j == 1 ? image : parents + q * n_in * l.width;
+      analysis_rows_adjoint(children + 2 * q * n_out * l.width, children + (2 * q + 1) * n_out * l.width, n_out,
+                            l.width, bank_.lo[pair].data(), bank_.hi[pair].data(), l.rows.taps[j - 1],
+                            l.rows.stride[j - 1], l.rows.dilation[j - 1], parent, n_in);
     }
     children = parents;
   }
+  reorder_columns(image, x_grad, hp, wp, l.cols.phases[0], l.width, wp, true);
 }
 
+// Work: the reordered line, the leaves, the line work.
 template <typename T>
 int64_t DualTreeEngine<T>::workspace_1d(int64_t n) const {
   const AxisGeometry g = axis_geometry(n, levels_, stride_, bank_.taps);
-  return (int64_t{2} << levels_) * g.length[levels_] + line_work(g);
+  return g.slot(0) + (int64_t{2} << levels_) * g.length[levels_] + line_work(g);
 }
 
 template <typename T>
@@ -284,8 +324,10 @@ void DualTreeEngine<T>::forward_1d(const T* x, int64_t n, T* out, T* work) const
   const AxisGeometry g = axis_geometry(n, levels_, stride_, bank_.taps);
   const int64_t paths = int64_t{1} << levels_;
   const int64_t n_out = g.length[levels_];
-  T* leaves = work;
-  line_tree(x, g, leaves, work + 2 * paths * n_out);
+  T* line = work;
+  T* leaves = line + g.slot(0);
+  reorder_columns(x, line, 1, n, g.phases[0], n, g.slot(0), false);
+  line_tree(line, g, leaves, leaves + 2 * paths * n_out);
   for (int64_t p = 0; p < paths; ++p) {
     const T sign = conjugated_1d(p, levels_) ? T(-1) : T(1);
     const T* d1 = leaves + p * n_out;
@@ -304,7 +346,8 @@ void DualTreeEngine<T>::adjoint_1d(const T* grad, int64_t n, T* x_grad, T* work)
   const AxisGeometry g = axis_geometry(n, levels_, stride_, bank_.taps);
   const int64_t paths = int64_t{1} << levels_;
   const int64_t n_out = g.length[levels_];
-  T* leaves = work;
+  T* line = work;
+  T* leaves = line + g.slot(0);
   for (int64_t p = 0; p < paths; ++p) {
     const T sign = conjugated_1d(p, levels_) ? T(-1) : T(1);
     const T* re = grad + 2 * p * n_out;
@@ -316,7 +359,8 @@ void DualTreeEngine<T>::adjoint_1d(const T* grad, int64_t n, T* x_grad, T* work)
       d2[i] = sign * im[i];
     }
   }
-  line_tree_adjoint(leaves, g, x_grad, work + 2 * paths * n_out);
+  line_tree_adjoint(leaves, g, line, leaves + 2 * paths * n_out);
+  reorder_columns(line, x_grad, 1, n, g.phases[0], g.slot(0), n, true);
 }
 
 template DualTreeBank<float> make_bank<float>(const double*, const double*, const double*, const double*, int64_t);

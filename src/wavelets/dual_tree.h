@@ -3,10 +3,13 @@
 // One image (or line) at a time, so that the caller can spread a batch over threads. Separable stages along
 // rows and columns commute, so the 2-D transform runs all J stages down the rows first (vectorised along
 // columns), then all J stages along each resulting row, and writes the complex recombination straight into
-// the output: no per-stage tensors, no depthwise convolutions. The adjoint runs the same steps backwards.
+// the output: no per-stage tensors, no depthwise convolutions. The columns of the input are first put in
+// polyphase order (the row stages do not care about column order), so every stage along a row reads
+// contiguous memory without copies. The adjoint runs the same steps backwards.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -16,6 +19,10 @@ namespace wavetwin::wavelets::detail {
 struct AxisGeometry {
   std::vector<int64_t> stride, dilation, taps;  ///< per stage 1..J (index 0..J-1)
   std::vector<int64_t> length;                  ///< length[0] = input, length[j] after stage j
+  std::vector<int64_t> phases;                  ///< polyphase components of level j (filter.h): the
+                                                ///< input has one per strided stage ahead, leaves one
+  /// Elements a line of level j occupies.
+  int64_t slot(size_t j) const;
 };
 
 /// Strides, dilations and tap counts of depth `levels` at overall `stride` (reference-system.md 1.4):
@@ -73,10 +80,19 @@ class DualTreeEngine {
   int64_t first_taps() const { return bank_.taps + 2; }
 
  private:
-  // All 2 * 2^J leaves of both trees along a contiguous line: out is [tree][path][n_J].
+  // All 2 * 2^J leaves of both trees along a line in g's input layout: out is [tree][path][n_J].
   void line_tree(const T* x, const AxisGeometry& g, T* out, T* work) const;
   void line_tree_adjoint(const T* grad, const AxisGeometry& g, T* x_grad, T* work) const;
   int64_t line_work(const AxisGeometry& g) const;
+  // Geometry and row-stage buffer size of an (hp, wp) image.
+  struct ImageLayout {
+    AxisGeometry rows, cols;
+    int64_t width = 0;  // columns of the image in polyphase order
+    int64_t level = 0;  // elements of one row-stage buffer
+  };
+  ImageLayout image_layout(int64_t hp, int64_t wp) const;
+  // The row stages, from the polyphase-ordered image x, leaving level J in the returned buffer.
+  const T* row_stages(const T* x, const ImageLayout& l, T* work) const;
 
   DualTreeBank<T> bank_;
   int64_t levels_;

@@ -3,7 +3,7 @@
 // Both directions reduce to two register-blocked kernels over contiguous memory: fir2 computes two outputs
 // from a list of shifted source pointers (one per tap), fir2_adjoint one output from two such lists. Each
 // output block is accumulated over every tap in registers and stored once. Strided access along a line is
-// made contiguous by splitting the line into its polyphase components first.
+// contiguous because lines are kept in polyphase layout (filter.h).
 #include "wavetwin/wavelets/filter.h"
 
 #include <algorithm>
@@ -11,6 +11,8 @@
 
 namespace wavetwin::wavelets::detail {
 namespace {
+
+constexpr int64_t kMaxTaps = 64;
 
 // A 32-byte SIMD vector of T (GCC/Clang vector extension: AVX2 registers where available).
 template <typename T>
@@ -123,69 +125,63 @@ void fir2_adjoint(const T* const* lo, const T* const* hi, int64_t count, const T
   }
 }
 
-constexpr int64_t kMaxTaps = 64;
 
 }  // namespace
 
 template <typename T>
-void analysis_line(const T* x, int64_t n, const T* f_lo, const T* f_hi, int64_t taps, int64_t stride,
-                   int64_t dilation, T* lo, T* hi, int64_t n_out, T* scratch) {
+void analysis_line(const T* x, int64_t n, int64_t phases, const T* f_lo, const T* f_hi, int64_t taps,
+                   int64_t stride, int64_t dilation, T* lo, T* hi, int64_t n_out) {
+  // Output component p' holds y[q' m + p'] = sum_k f[k] x[s (q' m + p') + d k], and with t = s p' + d k
+  // that sample is x[q m + t] = component (t % q) at position m + t / q.
+  const int64_t out_phases = phases / stride;
+  const int64_t in_capacity = phase_capacity(n, phases), out_capacity = phase_capacity(n_out, out_phases);
   const T* src[kMaxTaps];
-  if (stride == 1) {
-    for (int64_t k = 0; k < taps; ++k) src[k] = x + dilation * k;
-  } else {
-    // Polyphase split: x[s*i + d*k] = phase[(d*k) % s][i + (d*k) / s].
-    const int64_t phase_len = (n + stride - 1) / stride;
-    for (int64_t p = 0; p < stride; ++p) {
-      T* phase = scratch + p * phase_len;
-      int64_t i = 0;
-      for (int64_t j = p; j < n; j += stride) phase[i++] = x[j];
-    }
+  for (int64_t p = 0; p < out_phases && p < n_out; ++p) {
     for (int64_t k = 0; k < taps; ++k) {
-      const int64_t offset = dilation * k;
-      src[k] = scratch + (offset % stride) * phase_len + offset / stride;
+      const int64_t t = stride * p + dilation * k;
+      src[k] = x + (t % phases) * in_capacity + t / phases;
     }
+    const int64_t count = (n_out - p + out_phases - 1) / out_phases;
+    fir2(src, taps, f_lo, f_hi, lo + p * out_capacity, hi + p * out_capacity, count);
   }
-  fir2(src, taps, f_lo, f_hi, lo, hi, n_out);
 }
 
 template <typename T>
-void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, const T* f_lo, const T* f_hi,
-                           int64_t taps, int64_t stride, int64_t dilation, T* x_grad, int64_t n,
+void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t phases, const T* f_lo,
+                           const T* f_hi, int64_t taps, int64_t stride, int64_t dilation, T* x_grad, int64_t n,
                            T* scratch) {
-  // x_grad[m] += sum over (i, k) with s*i + d*k = m. Per phase p = m % s the taps with (d*k) % s = p read
-  // lo/hi shifted by (d*k) / s; lo and hi are copied between zero margins so every shift stays in bounds.
-  const int64_t span = dilation * (taps - 1);
-  const int64_t margin = span / stride + 1;
-  const int64_t phase_len = (n + stride - 1) / stride;
-  const int64_t padded = margin + std::max(n_out, phase_len) + margin;
+  // Input component p gathers, at position m, f[k] y_{p'}[m - t / q] for every (p', k) with
+  // t = s p' + d k and t % q = p. Each output component is copied between zero margins so that every
+  // shifted read stays in bounds.
+  const int64_t out_phases = phases / stride;
+  const int64_t in_capacity = phase_capacity(n, phases), out_capacity = phase_capacity(n_out, out_phases);
+  const int64_t margin = (stride * (out_phases - 1) + dilation * (taps - 1)) / phases + 1;
+  const int64_t padded = margin + std::max(in_capacity, out_capacity);
   T* lo_pad = scratch;
-  T* hi_pad = scratch + padded;
-  T* phase = scratch + 2 * padded;
-  std::fill(lo_pad, lo_pad + 2 * padded, T(0));
-  std::copy(lo, lo + n_out, lo_pad + margin);
-  std::copy(hi, hi + n_out, hi_pad + margin);
-  for (int64_t p = 0; p < stride; ++p) {
-    const T* lo_src[kMaxTaps];
-    const T* hi_src[kMaxTaps];
-    T a[kMaxTaps], b[kMaxTaps];
+  T* hi_pad = scratch + out_phases * padded;
+  std::fill(scratch, scratch + 2 * out_phases * padded, T(0));
+  for (int64_t p = 0; p < out_phases && p < n_out; ++p) {
+    const int64_t count = (n_out - p + out_phases - 1) / out_phases;
+    std::copy(lo + p * out_capacity, lo + p * out_capacity + count, lo_pad + p * padded + margin);
+    std::copy(hi + p * out_capacity, hi + p * out_capacity + count, hi_pad + p * padded + margin);
+  }
+  const T* lo_src[kMaxTaps * 2];
+  const T* hi_src[kMaxTaps * 2];
+  T a[kMaxTaps * 2], b[kMaxTaps * 2];
+  for (int64_t p = 0; p < phases && p < n; ++p) {
     int64_t count = 0;
-    for (int64_t k = 0; k < taps; ++k) {
-      const int64_t offset = dilation * k;
-      if (offset % stride != p) continue;
-      lo_src[count] = lo_pad + margin - offset / stride;
-      hi_src[count] = hi_pad + margin - offset / stride;
-      a[count] = f_lo[k];
-      b[count] = f_hi[k];
-      ++count;
+    for (int64_t q = 0; q < out_phases; ++q) {
+      for (int64_t k = 0; k < taps; ++k) {
+        const int64_t t = stride * q + dilation * k;
+        if (t % phases != p) continue;
+        lo_src[count] = lo_pad + q * padded + margin - t / phases;
+        hi_src[count] = hi_pad + q * padded + margin - t / phases;
+        a[count] = f_lo[k];
+        b[count] = f_hi[k];
+        ++count;
+      }
     }
-    if (stride == 1) {
-      fir2_adjoint(lo_src, hi_src, count, a, b, x_grad, true, n);
-      continue;
-    }
-    const int64_t len = (n - p + stride - 1) / stride;
-    fir2_adjoint(lo_src, hi_src, count, a, b, phase, false, len);
-    for (int64_t i = 0; i < len; ++i) x_grad[p + stride * i] += phase[i];
+    fir2_adjoint(lo_src, hi_src, count, a, b, x_grad + p * in_capacity, true, (n - p + phases - 1) / phases);
   }
 }
 
@@ -223,10 +219,10 @@ void analysis_rows_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t cols
 }
 
 #define WAVETWIN_INSTANTIATE(T)                                                                         \
-  template void analysis_line<T>(const T*, int64_t, const T*, const T*, int64_t, int64_t, int64_t, T*, \
-                                 T*, int64_t, T*);                                                     \
-  template void analysis_line_adjoint<T>(const T*, const T*, int64_t, const T*, const T*, int64_t,     \
-                                         int64_t, int64_t, T*, int64_t, T*);                           \
+  template void analysis_line<T>(const T*, int64_t, int64_t, const T*, const T*, int64_t, int64_t,     \
+                                 int64_t, T*, T*, int64_t);                                            \
+  template void analysis_line_adjoint<T>(const T*, const T*, int64_t, int64_t, const T*, const T*,     \
+                                         int64_t, int64_t, int64_t, T*, int64_t, T*);                  \
   template void analysis_rows<T>(const T*, int64_t, int64_t, const T*, const T*, int64_t, int64_t,     \
                                  int64_t, T*, T*, int64_t);                                            \
   template void analysis_rows_adjoint<T>(const T*, const T*, int64_t, int64_t, const T*, const T*,     \

@@ -33,34 +33,58 @@ struct Case {
 const std::vector<Case> kCases = {{1, 1, 1, 1},   {12, 12, 2, 1}, {13, 12, 2, 1}, {57, 10, 2, 1}, {200, 10, 1, 1},
                                   {75, 10, 1, 2}, {91, 10, 1, 4}, {40, 3, 2, 1},  {9, 4, 1, 2},   {300, 14, 2, 1}};
 
-TYPED_TEST(FilterTest, LineMatchesDirectLoopAndAdjoint) {
+// Natural order -> polyphase layout of filter.h (unused slots zero), and back.
+template <typename T>
+std::vector<T> to_phased(const std::vector<T>& x, int64_t phases) {
+  const int64_t n = x.size(), capacity = phase_capacity(n, phases);
+  std::vector<T> out(phases * capacity, T(0));
+  for (int64_t i = 0; i < n; ++i) out[(i % phases) * capacity + i / phases] = x[i];
+  return out;
+}
+
+template <typename T>
+std::vector<T> from_phased(const std::vector<T>& x, int64_t n, int64_t phases) {
+  const int64_t capacity = phase_capacity(n, phases);
+  std::vector<T> out(n);
+  for (int64_t i = 0; i < n; ++i) out[i] = x[(i % phases) * capacity + i / phases];
+  return out;
+}
+
+TYPED_TEST(FilterTest, LineMatchesDirectLoopAndAdjointInEveryLayout) {
   using T = TypeParam;
   for (const Case& c : kCases) {
-    const int64_t n_out = stage_output_length(c.n, c.taps, c.stride, c.dilation);
-    ASSERT_GT(n_out, 0);
-    const auto x = random_vector<T>(c.n, this->rng), f = random_vector<T>(c.taps, this->rng),
-               g = random_vector<T>(c.taps, this->rng);
-    std::vector<T> lo(n_out), hi(n_out), scratch(line_scratch_size(c.n, c.taps, c.stride, c.dilation));
-    analysis_line(x.data(), c.n, f.data(), g.data(), c.taps, c.stride, c.dilation, lo.data(), hi.data(), n_out,
-                  scratch.data());
-    for (int64_t i = 0; i < n_out; ++i) {
-      double a = 0, b = 0;
-      for (int64_t k = 0; k < c.taps; ++k) {
-        a += double(f[k]) * x[c.stride * i + c.dilation * k];
-        b += double(g[k]) * x[c.stride * i + c.dilation * k];
+    for (const int64_t phases : {1, 2, 4, 8}) {
+      if (phases % c.stride != 0) continue;
+      const int64_t n_out = stage_output_length(c.n, c.taps, c.stride, c.dilation);
+      ASSERT_GT(n_out, 0);
+      const int64_t out_phases = phases / c.stride;
+      const auto x = random_vector<T>(c.n, this->rng), f = random_vector<T>(c.taps, this->rng),
+                 g = random_vector<T>(c.taps, this->rng);
+      std::vector<T> lo(phased_size(n_out, out_phases)), hi(lo.size());
+      analysis_line(to_phased(x, phases).data(), c.n, phases, f.data(), g.data(), c.taps, c.stride, c.dilation,
+                    lo.data(), hi.data(), n_out);
+      const auto lo_n = from_phased(lo, n_out, out_phases), hi_n = from_phased(hi, n_out, out_phases);
+      for (int64_t i = 0; i < n_out; ++i) {
+        double a = 0, b = 0;
+        for (int64_t k = 0; k < c.taps; ++k) {
+          a += double(f[k]) * x[c.stride * i + c.dilation * k];
+          b += double(g[k]) * x[c.stride * i + c.dilation * k];
+        }
+        EXPECT_NEAR(lo_n[i], a, this->tol() * (1 + std::abs(a))) << "n=" << c.n << " phases=" << phases << " i=" << i;
+        EXPECT_NEAR(hi_n[i], b, this->tol() * (1 + std::abs(b)));
       }
-      EXPECT_NEAR(lo[i], a, this->tol() * (1 + std::abs(a))) << "n=" << c.n << " i=" << i;
-      EXPECT_NEAR(hi[i], b, this->tol() * (1 + std::abs(b)));
+      // <A x, (u, v)> = <x, A* (u, v)>
+      const auto u = random_vector<T>(n_out, this->rng), v = random_vector<T>(n_out, this->rng);
+      std::vector<T> back(phased_size(c.n, phases), T(0));
+      std::vector<T> scratch(line_scratch_size(c.n, n_out, phases, c.taps, c.stride, c.dilation));
+      analysis_line_adjoint(to_phased(u, out_phases).data(), to_phased(v, out_phases).data(), n_out, phases, f.data(),
+                            g.data(), c.taps, c.stride, c.dilation, back.data(), c.n, scratch.data());
+      const auto back_n = from_phased(back, c.n, phases);
+      double lhs = 0, rhs = 0;
+      for (int64_t i = 0; i < n_out; ++i) lhs += double(lo_n[i]) * u[i] + double(hi_n[i]) * v[i];
+      for (int64_t i = 0; i < c.n; ++i) rhs += double(x[i]) * back_n[i];
+      EXPECT_NEAR(lhs, rhs, this->tol() * 10 * (1 + std::abs(lhs))) << "n=" << c.n << " phases=" << phases;
     }
-    // <A x, (u, v)> = <x, A* (u, v)>
-    const auto u = random_vector<T>(n_out, this->rng), v = random_vector<T>(n_out, this->rng);
-    std::vector<T> back(c.n, T(0));
-    analysis_line_adjoint(u.data(), v.data(), n_out, f.data(), g.data(), c.taps, c.stride, c.dilation, back.data(),
-                          c.n, scratch.data());
-    double lhs = 0, rhs = 0;
-    for (int64_t i = 0; i < n_out; ++i) lhs += double(lo[i]) * u[i] + double(hi[i]) * v[i];
-    for (int64_t i = 0; i < c.n; ++i) rhs += double(x[i]) * back[i];
-    EXPECT_NEAR(lhs, rhs, this->tol() * 10 * (1 + std::abs(lhs))) << "n=" << c.n;
   }
 }
 

@@ -5,12 +5,13 @@
 // a "valid" correlation: n_out = floor((n - d*(taps-1) - 1) / s) + 1. The adjoint (the backward pass and
 // the synthesis of an orthonormal bank) is x[s*i + d*k] += f_lo[k] lo[i] + f_hi[k] hi[i].
 //
-// Primitives (everything the dual-tree recursion in dtcwpt.cpp needs):
-//   analysis_line / analysis_line_adjoint  along a contiguous line (polyphase, vectorised along the line);
+// Primitives (everything the dual-tree recursion in dual_tree.cpp needs):
+//   analysis_line / analysis_line_adjoint  along a line in polyphase layout (vectorised along the line);
 //   analysis_rows / analysis_rows_adjoint  along the rows of a row-major array (vectorised along columns).
 // These are torch-free and compiled at -O3, apart from the rest of the library.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 namespace wavetwin::wavelets::detail {
@@ -22,22 +23,33 @@ inline int64_t stage_output_length(int64_t n, int64_t taps, int64_t stride, int6
   return (n - span) / stride + 1;
 }
 
-/// Scratch elements analysis_line and analysis_line_adjoint need for a line of n samples, filters of at
-/// most `taps` taps (at most 64) and dilation `dilation`.
-inline int64_t line_scratch_size(int64_t n, int64_t taps, int64_t stride, int64_t dilation) {
-  const int64_t margin = dilation * (taps - 1) / stride + 1;
-  return 2 * (2 * margin + n) + n + stride;
+/// Lines are stored in polyphase layout: a line of n samples in `phases` components keeps sample i at
+/// (i % phases) * phase_capacity(n, phases) + i / phases. One phase is the natural layout. Strided stages
+/// then read contiguous memory, and a stage of stride s turns `phases` input components into phases / s
+/// output components with no copy.
+inline int64_t phase_capacity(int64_t n, int64_t phases) { return (n + phases - 1) / phases; }
+
+/// Elements a line of n samples occupies in `phases` components.
+inline int64_t phased_size(int64_t n, int64_t phases) { return phases * phase_capacity(n, phases); }
+
+/// Scratch elements analysis_line_adjoint needs.
+inline int64_t line_scratch_size(int64_t n, int64_t n_out, int64_t phases, int64_t taps, int64_t stride,
+                                 int64_t dilation) {
+  const int64_t out_phases = phases / stride;
+  const int64_t margin = (stride * (out_phases - 1) + dilation * (taps - 1)) / phases + 1;
+  return 2 * out_phases * (margin + std::max(phase_capacity(n, phases), phase_capacity(n_out, out_phases)));
 }
 
-/// lo, hi (n_out each, overwritten) from the contiguous line x (n samples).
+/// lo, hi (n_out samples each, in phases / stride components, overwritten) from the line x (n samples in
+/// `phases` components; phases a multiple of stride).
 template <typename T>
-void analysis_line(const T* x, int64_t n, const T* f_lo, const T* f_hi, int64_t taps, int64_t stride,
-                   int64_t dilation, T* lo, T* hi, int64_t n_out, T* scratch);
+void analysis_line(const T* x, int64_t n, int64_t phases, const T* f_lo, const T* f_hi, int64_t taps,
+                   int64_t stride, int64_t dilation, T* lo, T* hi, int64_t n_out);
 
-/// x_grad (n samples) += adjoint of analysis_line applied to (lo, hi).
+/// x_grad (n samples in `phases` components) += adjoint of analysis_line applied to (lo, hi).
 template <typename T>
-void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, const T* f_lo, const T* f_hi,
-                           int64_t taps, int64_t stride, int64_t dilation, T* x_grad, int64_t n,
+void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t phases, const T* f_lo,
+                           const T* f_hi, int64_t taps, int64_t stride, int64_t dilation, T* x_grad, int64_t n,
                            T* scratch);
 
 /// lo, hi: (n_out, cols) row-major, overwritten, from x: (n, cols) row-major; filtering runs down the rows.
