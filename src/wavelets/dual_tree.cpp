@@ -16,10 +16,10 @@ struct LineLayout {
   int64_t scratch = 0;
 };
 
-LineLayout line_layout(const AxisGeometry& g) {
+LineLayout line_layout(const AxisGeometry& g, int64_t lines) {
   LineLayout layout;
   for (size_t j = 1; j < g.length.size(); ++j) {
-    layout.level = std::max(layout.level, (int64_t{2} << j) * g.slot(j));
+    layout.level = std::max(layout.level, (int64_t{2} << j) * lines * g.slot(j));
     layout.scratch = std::max(layout.scratch, line_scratch_size(g.length[j - 1], g.length[j], g.phases[j - 1],
                                                                 g.taps[j - 1], g.stride[j - 1], g.dilation[j - 1]));
   }
@@ -141,47 +141,53 @@ DualTreeEngine<T>::DualTreeEngine(DualTreeBank<T> bank, int64_t levels, int64_t 
 }
 
 template <typename T>
-int64_t DualTreeEngine<T>::line_work(const AxisGeometry& g) const {
-  const LineLayout layout = line_layout(g);
+int64_t DualTreeEngine<T>::line_work(const AxisGeometry& g, int64_t lines) const {
+  const LineLayout layout = line_layout(g, lines);
   return 2 * layout.level + layout.scratch;
 }
 
 template <typename T>
-void DualTreeEngine<T>::line_tree(const T* x, const AxisGeometry& g, T* out, T* work) const {
-  const int64_t level_size = line_layout(g).level;
+void DualTreeEngine<T>::line_tree(const T* x, int64_t lines, int64_t x_step, const AxisGeometry& g, T* out,
+                                  T* work) const {
+  const int64_t level_size = line_layout(g, lines).level;
   T* buffers[2] = {work, work + level_size};
   const T* previous = x;
   for (int64_t j = 1; j <= levels_; ++j) {
     T* current = j == levels_ ? out : buffers[j & 1];
     const int64_t in_slot = g.slot(j - 1), out_slot = g.slot(j);
+    const int64_t in_step = j == 1 ? x_step : in_slot;
     for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
       const int pair = pair_[j - 1][q];
-      const T* parent = j == 1 ? x : previous + q * in_slot;
-      analysis_line(parent, g.length[j - 1], g.phases[j - 1], bank_.lo[pair].data(), bank_.hi[pair].data(),
-                    g.taps[j - 1], g.stride[j - 1], g.dilation[j - 1], current + 2 * q * out_slot,
-                    current + (2 * q + 1) * out_slot, g.length[j]);
+      const T* parent = j == 1 ? x : previous + q * lines * in_slot;
+      analysis_line(parent, g.length[j - 1], g.phases[j - 1], lines, in_step, bank_.lo[pair].data(),
+                    bank_.hi[pair].data(), g.taps[j - 1], g.stride[j - 1], g.dilation[j - 1],
+                    current + 2 * q * lines * out_slot, current + (2 * q + 1) * lines * out_slot, g.length[j],
+                    out_slot);
     }
     previous = current;
   }
 }
 
 template <typename T>
-void DualTreeEngine<T>::line_tree_adjoint(const T* grad, const AxisGeometry& g, T* x_grad, T* work) const {
-  const LineLayout layout = line_layout(g);
+void DualTreeEngine<T>::line_tree_adjoint(const T* grad, int64_t lines, int64_t x_step, const AxisGeometry& g,
+                                          T* x_grad, T* work) const {
+  const LineLayout layout = line_layout(g, lines);
   T* buffers[2] = {work, work + layout.level};
   T* scratch = work + 2 * layout.level;
-  std::fill(x_grad, x_grad + g.slot(0), T(0));
+  for (int64_t l = 0; l < lines; ++l) std::fill(x_grad + l * x_step, x_grad + l * x_step + g.slot(0), T(0));
   const T* children = grad;
   for (int64_t j = levels_; j >= 1; --j) {
     const int64_t in_slot = g.slot(j - 1), out_slot = g.slot(j);
+    const int64_t in_step = j == 1 ? x_step : in_slot;
     T* parents = j == 1 ? x_grad : buffers[(j - 1) & 1];
-    if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * in_slot, T(0));
+    if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * lines * in_slot, T(0));
     for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
       const int pair = pair_[j - 1][q];
-      T* parent = j == 1 ? x_grad : parents + q * in_slot;
-      analysis_line_adjoint(children + 2 * q * out_slot, children + (2 * q + 1) * out_slot, g.length[j],
-                            g.phases[j - 1], bank_.lo[pair].data(), bank_.hi[pair].data(), g.taps[j - 1],
-                            g.stride[j - 1], g.dilation[j - 1], parent, g.length[j - 1], scratch);
+      T* parent = j == 1 ? x_grad : parents + q * lines * in_slot;
+      analysis_line_adjoint(children + 2 * q * lines * out_slot, children + (2 * q + 1) * lines * out_slot,
+                            g.length[j], out_slot, g.phases[j - 1], lines, bank_.lo[pair].data(),
+                            bank_.hi[pair].data(), g.taps[j - 1], g.stride[j - 1], g.dilation[j - 1], parent,
+                            g.length[j - 1], in_step, scratch);
     }
     children = parents;
   }
@@ -197,12 +203,14 @@ typename DualTreeEngine<T>::ImageLayout DualTreeEngine<T>::image_layout(int64_t 
   return l;
 }
 
-// Work: the reordered image, two row-stage buffers, the leaves of two rows, the line work.
+// Work: the reordered image, two row-stage buffers, the leaves of the two maps of one row path, the line
+// work for all rows of a map.
 template <typename T>
 int64_t DualTreeEngine<T>::workspace_2d(int64_t hp, int64_t wp) const {
   const ImageLayout l = image_layout(hp, wp);
-  const int64_t leaves = (int64_t{2} << levels_) * l.cols.length[levels_];
-  return hp * l.width + 2 * l.level + 2 * leaves + line_work(l.cols);
+  const int64_t ho = l.rows.length[levels_];
+  const int64_t leaves = (int64_t{2} << levels_) * ho * l.cols.length[levels_];
+  return hp * l.width + 2 * l.level + 2 * leaves + line_work(l.cols, ho);
 }
 
 template <typename T>
@@ -231,32 +239,31 @@ void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T
   const ImageLayout l = image_layout(hp, wp);
   const int64_t paths = int64_t{1} << levels_;
   const int64_t ho = l.rows.length[levels_], wo = l.cols.length[levels_];
-  const int64_t leaves = 2 * paths * wo;
+  const int64_t plane = ho * wo;
+  const int64_t leaves = 2 * paths * plane;
   T* image = work;
   T* stages = image + hp * l.width;
-  T* row_leaves[2] = {stages + 2 * l.level, stages + 2 * l.level + leaves};
+  T* map_leaves[2] = {stages + 2 * l.level, stages + 2 * l.level + leaves};
   T* line_work_buffer = stages + 2 * l.level + 2 * leaves;
 
   reorder_columns(x, image, hp, wp, l.cols.phases[0], wp, l.width, false);
   // All stages down the rows: 2 * 2^J maps (ho, width) in [tree][path] order.
   const T* maps = row_stages(image, l, stages);
 
-  // All stages along each row, then the complex recombination of reference-system.md 1.6.
-  const int64_t plane = ho * wo;
+  // All stages along the rows of the two maps of each row path v, then the complex recombination of
+  // reference-system.md 1.6 (leaves are [column tree][column path][row][column]).
   const int64_t per_tree = paths * paths;
-  for (int64_t r = 0; r < ho; ++r) {
-    for (int64_t v = 0; v < paths; ++v) {
-      for (int64_t tv = 0; tv < 2; ++tv) {
-        line_tree(maps + ((tv * paths + v) * ho + r) * l.width, l.cols, row_leaves[tv], line_work_buffer);
-      }
-      for (int64_t u = 0; u < paths; ++u) {
-        const int64_t code = make_code(v, u, levels_);
-        recombine(row_leaves[0] + u * wo, row_leaves[0] + (paths + u) * wo, row_leaves[1] + u * wo,
-                  row_leaves[1] + (paths + u) * wo, conjugated_2d(code, levels_) ? T(-1) : T(1),
-                  conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), out + (2 * code) * plane + r * wo,
-                  out + (2 * code + 1) * plane + r * wo, out + (2 * (per_tree + code)) * plane + r * wo,
-                  out + (2 * (per_tree + code) + 1) * plane + r * wo, wo);
-      }
+  for (int64_t v = 0; v < paths; ++v) {
+    for (int64_t tv = 0; tv < 2; ++tv) {
+      line_tree(maps + (tv * paths + v) * ho * l.width, ho, l.width, l.cols, map_leaves[tv], line_work_buffer);
+    }
+    for (int64_t u = 0; u < paths; ++u) {
+      const int64_t code = make_code(v, u, levels_);
+      recombine(map_leaves[0] + u * plane, map_leaves[0] + (paths + u) * plane, map_leaves[1] + u * plane,
+                map_leaves[1] + (paths + u) * plane, conjugated_2d(code, levels_) ? T(-1) : T(1),
+                conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), out + (2 * code) * plane,
+                out + (2 * code + 1) * plane, out + (2 * (per_tree + code)) * plane,
+                out + (2 * (per_tree + code) + 1) * plane, plane);
     }
   }
 }
@@ -266,31 +273,29 @@ void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_g
   const ImageLayout l = image_layout(hp, wp);
   const int64_t paths = int64_t{1} << levels_;
   const int64_t ho = l.rows.length[levels_], wo = l.cols.length[levels_];
-  const int64_t leaves = 2 * paths * wo;
+  const int64_t plane = ho * wo;
+  const int64_t leaves = 2 * paths * plane;
   T* image = work;
   T* stages = image + hp * l.width;
   T* buffers[2] = {stages, stages + l.level};
-  T* row_leaves[2] = {stages + 2 * l.level, stages + 2 * l.level + leaves};
+  T* map_leaves[2] = {stages + 2 * l.level, stages + 2 * l.level + leaves};
   T* line_work_buffer = stages + 2 * l.level + 2 * leaves;
-  const int64_t plane = ho * wo;
   const int64_t per_tree = paths * paths;
 
   T* children = buffers[levels_ & 1];
-  for (int64_t r = 0; r < ho; ++r) {
-    for (int64_t v = 0; v < paths; ++v) {
-      for (int64_t u = 0; u < paths; ++u) {
-        const int64_t code = make_code(v, u, levels_);
-        recombine_adjoint(grad + (2 * code) * plane + r * wo, grad + (2 * code + 1) * plane + r * wo,
-                          grad + (2 * (per_tree + code)) * plane + r * wo,
-                          grad + (2 * (per_tree + code) + 1) * plane + r * wo,
-                          conjugated_2d(code, levels_) ? T(-1) : T(1),
-                          conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), row_leaves[0] + u * wo,
-                          row_leaves[0] + (paths + u) * wo, row_leaves[1] + u * wo, row_leaves[1] + (paths + u) * wo,
-                          wo);
-      }
-      for (int64_t tv = 0; tv < 2; ++tv) {
-        line_tree_adjoint(row_leaves[tv], l.cols, children + ((tv * paths + v) * ho + r) * l.width, line_work_buffer);
-      }
+  for (int64_t v = 0; v < paths; ++v) {
+    for (int64_t u = 0; u < paths; ++u) {
+      const int64_t code = make_code(v, u, levels_);
+      recombine_adjoint(grad + (2 * code) * plane, grad + (2 * code + 1) * plane,
+                        grad + (2 * (per_tree + code)) * plane, grad + (2 * (per_tree + code) + 1) * plane,
+                        conjugated_2d(code, levels_) ? T(-1) : T(1),
+                        conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), map_leaves[0] + u * plane,
+                        map_leaves[0] + (paths + u) * plane, map_leaves[1] + u * plane,
+                        map_leaves[1] + (paths + u) * plane, plane);
+    }
+    for (int64_t tv = 0; tv < 2; ++tv) {
+      line_tree_adjoint(map_leaves[tv], ho, l.width, l.cols, children + (tv * paths + v) * ho * l.width,
+                        line_work_buffer);
     }
   }
 
@@ -316,7 +321,7 @@ void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_g
 template <typename T>
 int64_t DualTreeEngine<T>::workspace_1d(int64_t n) const {
   const AxisGeometry g = axis_geometry(n, levels_, stride_, bank_.taps);
-  return g.slot(0) + (int64_t{2} << levels_) * g.length[levels_] + line_work(g);
+  return g.slot(0) + (int64_t{2} << levels_) * g.length[levels_] + line_work(g, 1);
 }
 
 template <typename T>
@@ -327,7 +332,7 @@ void DualTreeEngine<T>::forward_1d(const T* x, int64_t n, T* out, T* work) const
   T* line = work;
   T* leaves = line + g.slot(0);
   reorder_columns(x, line, 1, n, g.phases[0], n, g.slot(0), false);
-  line_tree(line, g, leaves, leaves + 2 * paths * n_out);
+  line_tree(line, 1, g.slot(0), g, leaves, leaves + 2 * paths * n_out);
   for (int64_t p = 0; p < paths; ++p) {
     const T sign = conjugated_1d(p, levels_) ? T(-1) : T(1);
     const T* d1 = leaves + p * n_out;
@@ -359,7 +364,7 @@ void DualTreeEngine<T>::adjoint_1d(const T* grad, int64_t n, T* x_grad, T* work)
       d2[i] = sign * im[i];
     }
   }
-  line_tree_adjoint(leaves, g, line, leaves + 2 * paths * n_out);
+  line_tree_adjoint(leaves, 1, g.slot(0), g, line, leaves + 2 * paths * n_out);
   reorder_columns(line, x_grad, 1, n, g.phases[0], g.slot(0), n, true);
 }
 

@@ -80,10 +80,12 @@ class DualTreeEngine {
   int64_t first_taps() const { return bank_.taps + 2; }
 
  private:
-  // All 2 * 2^J leaves of both trees along a line in g's input layout: out is [tree][path][n_J].
-  void line_tree(const T* x, const AxisGeometry& g, T* out, T* work) const;
-  void line_tree_adjoint(const T* grad, const AxisGeometry& g, T* x_grad, T* work) const;
-  int64_t line_work(const AxisGeometry& g) const;
+  // All 2 * 2^J leaves of both trees along `lines` lines in g's input layout, line l at x + l * x_step:
+  // out is [tree][path][line][n_J].
+  void line_tree(const T* x, int64_t lines, int64_t x_step, const AxisGeometry& g, T* out, T* work) const;
+  void line_tree_adjoint(const T* grad, int64_t lines, int64_t x_step, const AxisGeometry& g, T* x_grad,
+                         T* work) const;
+  int64_t line_work(const AxisGeometry& g, int64_t lines) const;
   // Geometry and row-stage buffer size of an (hp, wp) image.
   struct ImageLayout {
     AxisGeometry rows, cols;

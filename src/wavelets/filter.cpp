@@ -129,27 +129,32 @@ void fir2_adjoint(const T* const* lo, const T* const* hi, int64_t count, const T
 }  // namespace
 
 template <typename T>
-void analysis_line(const T* x, int64_t n, int64_t phases, const T* f_lo, const T* f_hi, int64_t taps,
-                   int64_t stride, int64_t dilation, T* lo, T* hi, int64_t n_out) {
+void analysis_line(const T* x, int64_t n, int64_t phases, int64_t lines, int64_t x_step, const T* f_lo,
+                   const T* f_hi, int64_t taps, int64_t stride, int64_t dilation, T* lo, T* hi, int64_t n_out,
+                   int64_t out_step) {
   // Output component p' holds y[q' m + p'] = sum_k f[k] x[s (q' m + p') + d k], and with t = s p' + d k
   // that sample is x[q m + t] = component (t % q) at position m + t / q.
   const int64_t out_phases = phases / stride;
   const int64_t in_capacity = phase_capacity(n, phases), out_capacity = phase_capacity(n_out, out_phases);
+  int64_t offset[kMaxTaps];
   const T* src[kMaxTaps];
   for (int64_t p = 0; p < out_phases && p < n_out; ++p) {
     for (int64_t k = 0; k < taps; ++k) {
       const int64_t t = stride * p + dilation * k;
-      src[k] = x + (t % phases) * in_capacity + t / phases;
+      offset[k] = (t % phases) * in_capacity + t / phases;
     }
     const int64_t count = (n_out - p + out_phases - 1) / out_phases;
-    fir2(src, taps, f_lo, f_hi, lo + p * out_capacity, hi + p * out_capacity, count);
+    for (int64_t l = 0; l < lines; ++l) {
+      for (int64_t k = 0; k < taps; ++k) src[k] = x + l * x_step + offset[k];
+      fir2(src, taps, f_lo, f_hi, lo + l * out_step + p * out_capacity, hi + l * out_step + p * out_capacity, count);
+    }
   }
 }
 
 template <typename T>
-void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t phases, const T* f_lo,
-                           const T* f_hi, int64_t taps, int64_t stride, int64_t dilation, T* x_grad, int64_t n,
-                           T* scratch) {
+void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t out_step, int64_t phases,
+                           int64_t lines, const T* f_lo, const T* f_hi, int64_t taps, int64_t stride,
+                           int64_t dilation, T* x_grad, int64_t n, int64_t x_step, T* scratch) {
   // Input component p gathers, at position m, f[k] y_{p'}[m - t / q] for every (p', k) with
   // t = s p' + d k and t % q = p. Each output component is copied between zero margins so that every
   // shifted read stays in bounds.
@@ -160,28 +165,33 @@ void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t phas
   T* lo_pad = scratch;
   T* hi_pad = scratch + out_phases * padded;
   std::fill(scratch, scratch + 2 * out_phases * padded, T(0));
-  for (int64_t p = 0; p < out_phases && p < n_out; ++p) {
-    const int64_t count = (n_out - p + out_phases - 1) / out_phases;
-    std::copy(lo + p * out_capacity, lo + p * out_capacity + count, lo_pad + p * padded + margin);
-    std::copy(hi + p * out_capacity, hi + p * out_capacity + count, hi_pad + p * padded + margin);
-  }
   const T* lo_src[kMaxTaps * 2];
   const T* hi_src[kMaxTaps * 2];
   T a[kMaxTaps * 2], b[kMaxTaps * 2];
-  for (int64_t p = 0; p < phases && p < n; ++p) {
-    int64_t count = 0;
-    for (int64_t q = 0; q < out_phases; ++q) {
-      for (int64_t k = 0; k < taps; ++k) {
-        const int64_t t = stride * q + dilation * k;
-        if (t % phases != p) continue;
-        lo_src[count] = lo_pad + q * padded + margin - t / phases;
-        hi_src[count] = hi_pad + q * padded + margin - t / phases;
-        a[count] = f_lo[k];
-        b[count] = f_hi[k];
-        ++count;
-      }
+  for (int64_t l = 0; l < lines; ++l) {
+    for (int64_t p = 0; p < out_phases && p < n_out; ++p) {
+      const int64_t count = (n_out - p + out_phases - 1) / out_phases;
+      const T* lo_line = lo + l * out_step + p * out_capacity;
+      const T* hi_line = hi + l * out_step + p * out_capacity;
+      std::copy(lo_line, lo_line + count, lo_pad + p * padded + margin);
+      std::copy(hi_line, hi_line + count, hi_pad + p * padded + margin);
     }
-    fir2_adjoint(lo_src, hi_src, count, a, b, x_grad + p * in_capacity, true, (n - p + phases - 1) / phases);
+    for (int64_t p = 0; p < phases && p < n; ++p) {
+      int64_t count = 0;
+      for (int64_t q = 0; q < out_phases; ++q) {
+        for (int64_t k = 0; k < taps; ++k) {
+          const int64_t t = stride * q + dilation * k;
+          if (t % phases != p) continue;
+          lo_src[count] = lo_pad + q * padded + margin - t / phases;
+          hi_src[count] = hi_pad + q * padded + margin - t / phases;
+          a[count] = f_lo[k];
+          b[count] = f_hi[k];
+          ++count;
+        }
+      }
+      fir2_adjoint(lo_src, hi_src, count, a, b, x_grad + l * x_step + p * in_capacity, true,
+                   (n - p + phases - 1) / phases);
+    }
   }
 }
 
@@ -219,10 +229,11 @@ void analysis_rows_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t cols
 }
 
 #define WAVETWIN_INSTANTIATE(T)                                                                         \
-  template void analysis_line<T>(const T*, int64_t, int64_t, const T*, const T*, int64_t, int64_t,     \
-                                 int64_t, T*, T*, int64_t);                                            \
-  template void analysis_line_adjoint<T>(const T*, const T*, int64_t, int64_t, const T*, const T*,     \
-                                         int64_t, int64_t, int64_t, T*, int64_t, T*);                  \
+  template void analysis_line<T>(const T*, int64_t, int64_t, int64_t, int64_t, const T*, const T*,     \
+                                 int64_t, int64_t, int64_t, T*, T*, int64_t, int64_t);                 \
+  template void analysis_line_adjoint<T>(const T*, const T*, int64_t, int64_t, int64_t, int64_t,       \
+                                         const T*, const T*, int64_t, int64_t, int64_t, T*, int64_t,   \
+                                         int64_t, T*);                                                 \
   template void analysis_rows<T>(const T*, int64_t, int64_t, const T*, const T*, int64_t, int64_t,     \
                                  int64_t, T*, T*, int64_t);                                            \
   template void analysis_rows_adjoint<T>(const T*, const T*, int64_t, int64_t, const T*, const T*,     \

@@ -61,8 +61,8 @@ TYPED_TEST(FilterTest, LineMatchesDirectLoopAndAdjointInEveryLayout) {
       const auto x = random_vector<T>(c.n, this->rng), f = random_vector<T>(c.taps, this->rng),
                  g = random_vector<T>(c.taps, this->rng);
       std::vector<T> lo(phased_size(n_out, out_phases)), hi(lo.size());
-      analysis_line(to_phased(x, phases).data(), c.n, phases, f.data(), g.data(), c.taps, c.stride, c.dilation,
-                    lo.data(), hi.data(), n_out);
+      analysis_line(to_phased(x, phases).data(), c.n, phases, 1, 0, f.data(), g.data(), c.taps, c.stride,
+                    c.dilation, lo.data(), hi.data(), n_out, 0);
       const auto lo_n = from_phased(lo, n_out, out_phases), hi_n = from_phased(hi, n_out, out_phases);
       for (int64_t i = 0; i < n_out; ++i) {
         double a = 0, b = 0;
@@ -77,14 +77,40 @@ TYPED_TEST(FilterTest, LineMatchesDirectLoopAndAdjointInEveryLayout) {
       const auto u = random_vector<T>(n_out, this->rng), v = random_vector<T>(n_out, this->rng);
       std::vector<T> back(phased_size(c.n, phases), T(0));
       std::vector<T> scratch(line_scratch_size(c.n, n_out, phases, c.taps, c.stride, c.dilation));
-      analysis_line_adjoint(to_phased(u, out_phases).data(), to_phased(v, out_phases).data(), n_out, phases, f.data(),
-                            g.data(), c.taps, c.stride, c.dilation, back.data(), c.n, scratch.data());
+      analysis_line_adjoint(to_phased(u, out_phases).data(), to_phased(v, out_phases).data(), n_out, 0, phases, 1,
+                            f.data(), g.data(), c.taps, c.stride, c.dilation, back.data(), c.n, 0, scratch.data());
       const auto back_n = from_phased(back, c.n, phases);
       double lhs = 0, rhs = 0;
       for (int64_t i = 0; i < n_out; ++i) lhs += double(lo_n[i]) * u[i] + double(hi_n[i]) * v[i];
       for (int64_t i = 0; i < c.n; ++i) rhs += double(x[i]) * back_n[i];
       EXPECT_NEAR(lhs, rhs, this->tol() * 10 * (1 + std::abs(lhs))) << "n=" << c.n << " phases=" << phases;
     }
+  }
+}
+
+TYPED_TEST(FilterTest, SeveralLinesAtOnceEqualOneByOne) {
+  using T = TypeParam;
+  const int64_t n = 47, lines = 5, x_step = 50, phases = 2, taps = 12;
+  const int64_t n_out = stage_output_length(n, taps, 2, 1), out_step = 30;
+  const auto x = random_vector<T>(lines * x_step, this->rng), f = random_vector<T>(taps, this->rng),
+             g = random_vector<T>(taps, this->rng);
+  std::vector<T> lo(lines * out_step, T(0)), hi(lo.size(), T(0));
+  analysis_line(x.data(), n, phases, lines, x_step, f.data(), g.data(), taps, 2, 1, lo.data(), hi.data(), n_out,
+                out_step);
+  std::vector<T> back(lines * x_step, T(0)), scratch(line_scratch_size(n, n_out, phases, taps, 2, 1));
+  analysis_line_adjoint(lo.data(), hi.data(), n_out, out_step, phases, lines, f.data(), g.data(), taps, 2, 1,
+                        back.data(), n, x_step, scratch.data());
+  for (int64_t l = 0; l < lines; ++l) {
+    std::vector<T> lo1(n_out), hi1(n_out), back1(phased_size(n, phases), T(0));
+    analysis_line(x.data() + l * x_step, n, phases, 1, 0, f.data(), g.data(), taps, 2, 1, lo1.data(), hi1.data(),
+                  n_out, 0);
+    analysis_line_adjoint(lo1.data(), hi1.data(), n_out, 0, phases, 1, f.data(), g.data(), taps, 2, 1,
+                          back1.data(), n, 0, scratch.data());
+    for (int64_t i = 0; i < n_out; ++i) {
+      EXPECT_EQ(lo[l * out_step + i], lo1[i]);
+      EXPECT_EQ(hi[l * out_step + i], hi1[i]);
+    }
+    for (int64_t i = 0; i < n; ++i) EXPECT_EQ(back[l * x_step + i], back1[i]);
   }
 }
 

@@ -40,17 +40,20 @@ inline int64_t line_scratch_size(int64_t n, int64_t n_out, int64_t phases, int64
   return 2 * out_phases * (margin + std::max(phase_capacity(n, phases), phase_capacity(n_out, out_phases)));
 }
 
-/// lo, hi (n_out samples each, in phases / stride components, overwritten) from the line x (n samples in
-/// `phases` components; phases a multiple of stride).
+/// For each of `lines` lines: lo, hi (n_out samples each, in phases / stride components, overwritten) from
+/// the line x (n samples in `phases` components; phases a multiple of stride). Line l starts at
+/// x + l * x_step and lo/hi + l * out_step.
 template <typename T>
-void analysis_line(const T* x, int64_t n, int64_t phases, const T* f_lo, const T* f_hi, int64_t taps,
-                   int64_t stride, int64_t dilation, T* lo, T* hi, int64_t n_out);
+void analysis_line(const T* x, int64_t n, int64_t phases, int64_t lines, int64_t x_step, const T* f_lo,
+                   const T* f_hi, int64_t taps, int64_t stride, int64_t dilation, T* lo, T* hi, int64_t n_out,
+                   int64_t out_step);
 
-/// x_grad (n samples in `phases` components) += adjoint of analysis_line applied to (lo, hi).
+/// For each of `lines` lines: x_grad (n samples in `phases` components) += adjoint of analysis_line
+/// applied to (lo, hi).
 template <typename T>
-void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t phases, const T* f_lo,
-                           const T* f_hi, int64_t taps, int64_t stride, int64_t dilation, T* x_grad, int64_t n,
-                           T* scratch);
+void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t out_step, int64_t phases,
+                           int64_t lines, const T* f_lo, const T* f_hi, int64_t taps, int64_t stride,
+                           int64_t dilation, T* x_grad, int64_t n, int64_t x_step, T* scratch);
 
 /// lo, hi: (n_out, cols) row-major, overwritten, from x: (n, cols) row-major; filtering runs down the rows.
 template <typename T>
