@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -31,18 +32,18 @@ struct TransformArgs {
   std::string mosaic;
 };
 
-bool is_image(const std::string& path) {
-  const std::vector<char> head = data::read_file(path);
-  return (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xFF &&
-          static_cast<unsigned char>(head[1]) == 0xD8) ||
-         (head.size() >= 8 && head[0] == '\x89' && head[1] == 'P' && head[2] == 'N' && head[3] == 'G');
+bool has_image_signature(const std::vector<char>& bytes) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
+  return (bytes.size() >= 3 && byte(0) == 0xFF && byte(1) == 0xD8 && byte(2) == 0xFF) ||
+         (bytes.size() >= 8 && std::memcmp(bytes.data(), "\x89PNG\r\n\x1a\n", 8) == 0);
 }
 
 // (N, C, H, W) float input from an image file or a torch.save tensor of 2, 3 or 4 dimensions.
 torch::Tensor load_input(const TransformArgs& args) {
-  if (is_image(args.input)) {
-    const auto image = data::read_image(args.input, args.gray ? data::ColorMode::kGray : data::ColorMode::kAsStored);
-    return data::to_float_chw(image).unsqueeze(0);
+  const std::vector<char> bytes = data::read_file(args.input);
+  if (has_image_signature(bytes)) {
+    const auto mode = args.gray ? data::ColorMode::kGray : data::ColorMode::kAsStored;
+    return data::to_float_chw(data::decode_image(bytes.data(), bytes.size(), args.input, mode)).unsqueeze(0);
   }
   torch::Tensor x = data::load_tensor(args.input);
   WAVETWIN_CHECK(x.dim() >= 2 && x.dim() <= 4, args.input, ": tensor of shape ", x.sizes(),
@@ -51,7 +52,8 @@ torch::Tensor load_input(const TransformArgs& args) {
   if (!x.is_floating_point() || x.scalar_type() == torch::kFloat16 || x.scalar_type() == torch::kBFloat16) {
     x = x.to(torch::kFloat32);
   }
-  WAVETWIN_CHECK(torch::isfinite(x).all().item<bool>(), args.input, ": tensor contains NaN or infinity; expected finite values");
+  WAVETWIN_CHECK(torch::isfinite(x).all().item<bool>(), args.input,
+                 ": tensor contains NaN or infinity; expected finite values");
   return x;
 }
 
@@ -62,9 +64,9 @@ torch::Tensor tree_mosaic(const torch::Tensor& y, int64_t channel, int64_t tree,
   const int64_t h = y.size(2), w = y.size(3);
   const int64_t gap = 1;
   torch::Tensor canvas = torch::zeros({paths * (h + gap) - gap, paths * (w + gap) - gap}, torch::kFloat32);
-  const torch::Tensor planes = y[0].narrow(0, channel * 4 * codes + tree * 2 * codes, 2 * codes).to(torch::kFloat32);
   for (int64_t code = 1; code < codes; ++code) {
-    const torch::Tensor modulus = torch::hypot(planes[2 * code], planes[2 * code + 1]);
+    const int64_t packet = channel * 2 * codes + tree * codes + code;
+    const torch::Tensor modulus = y.is_complex() ? y[0][packet].abs() : torch::hypot(y[0][2 * packet], y[0][2 * packet + 1]);
     const int64_t v = wavelets::code_row_bits(code, levels), u = wavelets::code_col_bits(code, levels);
     canvas.narrow(0, v * (h + gap), h).narrow(1, u * (w + gap), w).copy_(modulus);
   }
@@ -79,7 +81,8 @@ void run_transform(const TransformArgs& args) {
                            .filters(args.filters)
                            .padding(wavelets::parse_padding(args.padding))
                            .full(args.full)
-                           .in_channels(x.size(1));
+                           .in_channels(x.size(1))
+                           .complex(args.complex);
   if (args.inverse) wavelets::check_invertible(options, x.size(2), x.size(3));
   wavelets::DtCwpt2d transform(options);
   const auto start = std::chrono::steady_clock::now();
@@ -90,8 +93,7 @@ void run_transform(const TransformArgs& args) {
               static_cast<long long>(args.stride == 0 ? int64_t{1} << args.depth : args.stride), args.filters.c_str(),
               args.padding.c_str(), args.full ? ", full" : "", ms);
   if (!args.output.empty()) {
-    data::save_tensor(args.output, args.complex ? torch::view_as_complex(
-        y.view({y.size(0), y.size(1) / 2, 2, y.size(2), y.size(3)}).permute({0, 1, 3, 4, 2}).contiguous()) : y);
+    data::save_tensor(args.output, y);
     std::printf("packets: %s\n", args.output.c_str());
   }
   if (!args.mosaic.empty()) {

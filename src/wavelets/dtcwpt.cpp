@@ -3,6 +3,10 @@
 
 #include <torch/torch.h>
 
+#include <cstdlib>
+#include <map>
+#include <mutex>
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -77,19 +81,18 @@ Tensor unpad_adjoint(const Tensor& g, const DtCwptOptions& o, const std::vector<
   return out;
 }
 
+// Complex (N, K, ...) coefficients as interleaved real (N, 2K, ...) ones; real input passes through.
 Tensor real_view(const Tensor& y) {
   if (!y.is_complex()) return y;
-  const Tensor r = torch::view_as_real(y);  // (..., K, H, W, 2)
-  auto sizes = y.sizes().vec();
   const int64_t dims = y.dim();
-  std::vector<int64_t> perm;
-  for (int64_t d = 0; d < dims - 2; ++d) perm.push_back(d);
-  perm.insert(perm.end(), {dims, dims - 2, dims - 1});
-  if (dims == 3) perm = {0, 1, 3, 2};  // (N, K, L, 2) -> (N, K, 2, L)
+  std::vector<int64_t> perm = {0, 1, dims};  // view_as_real appends the Re/Im axis last
+  for (int64_t d = 2; d < dims; ++d) perm.push_back(d);
+  auto sizes = y.sizes().vec();
   sizes[1] *= 2;
-  return r.permute(perm).reshape(sizes);
+  return torch::view_as_real(y).permute(perm).reshape(sizes);
 }
 
+// Interleaved real (N, 2K, ...) coefficients as complex (N, K, ...) ones.
 Tensor complex_view(const Tensor& y) {
   auto sizes = y.sizes().vec();
   std::vector<int64_t> split = {sizes[0], sizes[1] / 2, 2};
@@ -109,20 +112,64 @@ detail::DualTreeEngine<T> make_engine(const Tensor& filters, int64_t levels, int
                                    stride);
 }
 
-// An uninitialised CPU tensor for a large result. Fresh pages cost a fault each on first touch (about 12 us
-// per 4 KiB page on the virtual machines we measured: more than the transform itself), so large results ask
-// the kernel for transparent huge pages, 512 times fewer faults.
-Tensor empty_output(at::IntArrayRef sizes, const torch::TensorOptions& options) {
-  Tensor out = torch::empty(sizes, options);
+// Large CPU results live in blocks recycled through a small cache. Fresh pages cost a fault each on first
+// touch (about 12 us per 4 KiB page on the virtual machines we measured, more than the transform itself)
+// plus the kernel's zeroing; a block freed by an earlier result (the previous batch, typically) is reused
+// as it is, and new blocks ask for transparent huge pages, 512 times fewer faults.
+class BlockCache {
+ public:
+  static constexpr size_t kAlign = size_t{2} << 20;
+  static constexpr size_t kMaxHeld = size_t{1} << 30;
+
+  void* take(size_t bytes) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const auto it = free_.find(bytes);
+      if (it != free_.end()) {
+        void* block = it->second;
+        free_.erase(it);
+        held_ -= bytes;
+        return block;
+      }
+    }
+    void* block = std::aligned_alloc(kAlign, bytes);
+    WAVETWIN_CHECK(block != nullptr, "dtcwpt: cannot allocate ", bytes, " bytes for the result");
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (out.device().is_cpu() && out.nbytes() >= 2 * kHuge) {
-    const auto begin = (reinterpret_cast<uintptr_t>(out.data_ptr()) + kHuge - 1) & ~(kHuge - 1);
-    const auto end = (reinterpret_cast<uintptr_t>(out.data_ptr()) + out.nbytes()) & ~(kHuge - 1);
-    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-  }
+    ::madvise(block, bytes, MADV_HUGEPAGE);
 #endif
-  return out;
+    return block;
+  }
+
+  void give(void* block, size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (held_ + bytes > kMaxHeld) {
+      std::free(block);
+      return;
+    }
+    free_.emplace(bytes, block);
+    held_ += bytes;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::multimap<size_t, void*> free_;
+  size_t held_ = 0;
+};
+
+// Never destroyed: tensors holding its blocks may outlive static destruction.
+BlockCache& block_cache() {
+  static BlockCache* cache = new BlockCache;
+  return *cache;
+}
+
+// An uninitialised tensor for a result; large CPU ones come from block_cache().
+Tensor empty_output(at::IntArrayRef sizes, const torch::TensorOptions& options) {
+  const int64_t elements = c10::multiply_integers(sizes);
+  const size_t bytes = elements * options.dtype().itemsize();
+  if (!options.device().is_cpu() || bytes < 2 * BlockCache::kAlign) return torch::empty(sizes, options);
+  const size_t rounded = (bytes + BlockCache::kAlign - 1) / BlockCache::kAlign * BlockCache::kAlign;
+  void* block = block_cache().take(rounded);
+  return torch::from_blob(block, sizes, [rounded](void* p) { block_cache().give(p, rounded); }, options);
 }
 
 // A per-thread scratch buffer that only grows, so repeated calls touch no fresh pages.
@@ -402,13 +449,9 @@ int64_t dtcwpt_output_length(int64_t n, const DtCwptOptions& o) {
 }
 
 torch::Tensor dual_tree_filter_tensor(const std::string& name, torch::Dtype dtype) {
-  const auto filters = dual_tree_filters(name);
-  const int64_t taps = filters[0].size();
-  Tensor out = torch::empty({4, taps}, torch::kFloat64);
-  for (int64_t r = 0; r < 4; ++r) {
-    for (int64_t k = 0; k < taps; ++k) out[r][k] = filters[r][k];
-  }
-  return out.to(dtype);
+  std::vector<torch::Tensor> rows;
+  for (const auto& filter : dual_tree_filters(name)) rows.push_back(torch::tensor(filter, torch::kFloat64));
+  return torch::stack(rows).to(dtype);
 }
 
 void check_invertible(const DtCwptOptions& o, int64_t height, int64_t width) {
