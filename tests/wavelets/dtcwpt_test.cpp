@@ -386,3 +386,23 @@ TEST_F(DtCwptTest, OtherQShiftBanksReconstructAndMatchTheSeparablePath) {
 
 }  // namespace
 }  // namespace wavetwin::wavelets
+
+namespace wavetwin::wavelets {
+namespace {
+
+TEST_F(DtCwptTest, LargeResultsReuseFreedBlocksAndOverwriteThemFully) {
+  const auto o = DtCwptOptions(2).stride(2);
+  const torch::Tensor first = torch::randn({2, 1, 160, 150}, torch::kFloat64);
+  torch::Tensor y = dtcwpt2d(first, filters64(), o);  // 2 x 64 x 80 x 75 doubles: 6 MB, a cached block
+  const void* block = y.data_ptr();
+  y.fill_(std::nan(""));
+  y = torch::Tensor();
+  const torch::Tensor second = torch::randn({2, 1, 160, 150}, torch::kFloat64);
+  const torch::Tensor z = dtcwpt2d(second, filters64(), o);
+  EXPECT_EQ(z.data_ptr(), block);
+  EXPECT_LT(relative_error(z, detail::dtcwpt2d_separable(detail::pad_input(second, o, 2), filters64(), o)),
+            kTolFloat64);
+}
+
+}  // namespace
+}  // namespace wavetwin::wavelets
