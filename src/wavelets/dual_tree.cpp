@@ -193,38 +193,48 @@ void DualTreeEngine<T>::line_tree_adjoint(const T* grad, int64_t lines, int64_t 
   }
 }
 
+// Work: the reordered image, two row-stage buffers, the leaves of the two maps of one row path, the line
+// work for all rows of a map.
 template <typename T>
-typename DualTreeEngine<T>::ImageLayout DualTreeEngine<T>::image_layout(int64_t hp, int64_t wp) const {
+typename DualTreeEngine<T>::ImageLayout DualTreeEngine<T>::image_layout(int64_t hp, int64_t wp, T* work) const {
   ImageLayout l;
   l.rows = axis_geometry(hp, levels_, stride_, bank_.taps);
   l.cols = axis_geometry(wp, levels_, stride_, bank_.taps);
   l.width = l.cols.slot(0);
   for (int64_t j = 1; j <= levels_; ++j) l.level = std::max(l.level, (int64_t{2} << j) * l.rows.length[j] * l.width);
+  l.ho = l.rows.length[levels_];
+  l.wo = l.cols.length[levels_];
+  l.plane = l.ho * l.wo;
+  const int64_t leaves = (int64_t{2} << levels_) * l.plane;
+  l.buffers = hp * l.width + 2 * l.level + 2 * leaves;
+  if (work != nullptr) {
+    l.image = work;
+    l.stages[0] = l.image + hp * l.width;
+    l.stages[1] = l.stages[0] + l.level;
+    l.leaves[0] = l.stages[1] + l.level;
+    l.leaves[1] = l.leaves[0] + leaves;
+    l.line_work = l.leaves[1] + leaves;
+  }
   return l;
 }
 
-// Work: the reordered image, two row-stage buffers, the leaves of the two maps of one row path, the line
-// work for all rows of a map.
 template <typename T>
 int64_t DualTreeEngine<T>::workspace_2d(int64_t hp, int64_t wp) const {
   const ImageLayout l = image_layout(hp, wp);
-  const int64_t ho = l.rows.length[levels_];
-  const int64_t leaves = (int64_t{2} << levels_) * ho * l.cols.length[levels_];
-  return hp * l.width + 2 * l.level + 2 * leaves + line_work(l.cols, ho);
+  return l.buffers + line_work(l.cols, l.ho);
 }
 
 template <typename T>
-const T* DualTreeEngine<T>::row_stages(const T* x, const ImageLayout& l, T* work) const {
-  T* buffers[2] = {work, work + l.level};
+const T* DualTreeEngine<T>::row_stages(const ImageLayout& l) const {
   const int64_t cols = l.width;
-  const T* previous = x;
+  const T* previous = l.image;
   for (int64_t j = 1; j <= levels_; ++j) {
-    T* current = buffers[j & 1];
+    T* current = l.stages[j & 1];
     const int64_t n_in = l.rows.length[j - 1];
     const int64_t n_out = l.rows.length[j];
     for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
       const int pair = pair_[j - 1][q];
-      const T* parent = j == 1 ? x : previous + q * n_in * cols;
+      const T* parent = j == 1 ? l.image : previous + q * n_in * cols;
       analysis_rows(parent, n_in, cols, bank_.lo[pair].data(), bank_.hi[pair].data(), l.rows.taps[j - 1],
                     l.rows.stride[j - 1], l.rows.dilation[j - 1], current + 2 * q * n_out * cols,
                     current + (2 * q + 1) * n_out * cols, n_out);
@@ -236,31 +246,21 @@ const T* DualTreeEngine<T>::row_stages(const T* x, const ImageLayout& l, T* work
 
 template <typename T>
 void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T* work) const {
-  const ImageLayout l = image_layout(hp, wp);
-  const int64_t paths = int64_t{1} << levels_;
-  const int64_t ho = l.rows.length[levels_], wo = l.cols.length[levels_];
-  const int64_t plane = ho * wo;
-  const int64_t leaves = 2 * paths * plane;
-  T* image = work;
-  T* stages = image + hp * l.width;
-  T* map_leaves[2] = {stages + 2 * l.level, stages + 2 * l.level + leaves};
-  T* line_work_buffer = stages + 2 * l.level + 2 * leaves;
-
-  reorder_columns(x, image, hp, wp, l.cols.phases[0], wp, l.width, false);
+  const ImageLayout l = image_layout(hp, wp, work);
+  const int64_t paths = int64_t{1} << levels_, per_tree = paths * paths, plane = l.plane;
+  reorder_columns(x, l.image, hp, wp, l.cols.phases[0], wp, l.width, false);
   // All stages down the rows: 2 * 2^J maps (ho, width) in [tree][path] order.
-  const T* maps = row_stages(image, l, stages);
-
+  const T* maps = row_stages(l);
   // All stages along the rows of the two maps of each row path v, then the complex recombination of
-  // reference-system.md 1.6 (leaves are [column tree][column path][row][column]).
-  const int64_t per_tree = paths * paths;
+  // reference-system.md 1.6.
   for (int64_t v = 0; v < paths; ++v) {
     for (int64_t tv = 0; tv < 2; ++tv) {
-      line_tree(maps + (tv * paths + v) * ho * l.width, ho, l.width, l.cols, map_leaves[tv], line_work_buffer);
+      line_tree(maps + (tv * paths + v) * l.ho * l.width, l.ho, l.width, l.cols, l.leaves[tv], l.line_work);
     }
     for (int64_t u = 0; u < paths; ++u) {
       const int64_t code = make_code(v, u, levels_);
-      recombine(map_leaves[0] + u * plane, map_leaves[0] + (paths + u) * plane, map_leaves[1] + u * plane,
-                map_leaves[1] + (paths + u) * plane, conjugated_2d(code, levels_) ? T(-1) : T(1),
+      recombine(l.leaves[0] + u * plane, l.leaves[0] + (paths + u) * plane, l.leaves[1] + u * plane,
+                l.leaves[1] + (paths + u) * plane, conjugated_2d(code, levels_) ? T(-1) : T(1),
                 conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), out + (2 * code) * plane,
                 out + (2 * code + 1) * plane, out + (2 * (per_tree + code)) * plane,
                 out + (2 * (per_tree + code) + 1) * plane, plane);
@@ -270,51 +270,40 @@ void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T
 
 template <typename T>
 void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_grad, T* work) const {
-  const ImageLayout l = image_layout(hp, wp);
-  const int64_t paths = int64_t{1} << levels_;
-  const int64_t ho = l.rows.length[levels_], wo = l.cols.length[levels_];
-  const int64_t plane = ho * wo;
-  const int64_t leaves = 2 * paths * plane;
-  T* image = work;
-  T* stages = image + hp * l.width;
-  T* buffers[2] = {stages, stages + l.level};
-  T* map_leaves[2] = {stages + 2 * l.level, stages + 2 * l.level + leaves};
-  T* line_work_buffer = stages + 2 * l.level + 2 * leaves;
-  const int64_t per_tree = paths * paths;
-
-  T* children = buffers[levels_ & 1];
+  const ImageLayout l = image_layout(hp, wp, work);
+  const int64_t paths = int64_t{1} << levels_, per_tree = paths * paths, plane = l.plane;
+  T* children = l.stages[levels_ & 1];
   for (int64_t v = 0; v < paths; ++v) {
     for (int64_t u = 0; u < paths; ++u) {
       const int64_t code = make_code(v, u, levels_);
       recombine_adjoint(grad + (2 * code) * plane, grad + (2 * code + 1) * plane,
                         grad + (2 * (per_tree + code)) * plane, grad + (2 * (per_tree + code) + 1) * plane,
                         conjugated_2d(code, levels_) ? T(-1) : T(1),
-                        conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), map_leaves[0] + u * plane,
-                        map_leaves[0] + (paths + u) * plane, map_leaves[1] + u * plane,
-                        map_leaves[1] + (paths + u) * plane, plane);
+                        conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), l.leaves[0] + u * plane,
+                        l.leaves[0] + (paths + u) * plane, l.leaves[1] + u * plane, l.leaves[1] + (paths + u) * plane,
+                        plane);
     }
     for (int64_t tv = 0; tv < 2; ++tv) {
-      line_tree_adjoint(map_leaves[tv], ho, l.width, l.cols, children + (tv * paths + v) * ho * l.width,
-                        line_work_buffer);
+      line_tree_adjoint(l.leaves[tv], l.ho, l.width, l.cols, children + (tv * paths + v) * l.ho * l.width,
+                        l.line_work);
     }
   }
-
-  std::fill(image, image + hp * l.width, T(0));
+  std::fill(l.image, l.image + hp * l.width, T(0));
   for (int64_t j = levels_; j >= 1; --j) {
     const int64_t n_in = l.rows.length[j - 1];
     const int64_t n_out = l.rows.length[j];
-    T* parents = j == 1 ? image : buffers[(j - 1) & 1];
+    T* parents = j == 1 ? l.image : l.stages[(j - 1) & 1];
     if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * n_in * l.width, T(0));
     for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
       const int pair = pair_[j - 1][q];
-      T* parent = j == 1 ? image : parents + q * n_in * l.width;
+      T* parent = j == 1 ? l.image : parents + q * n_in * l.width;
       analysis_rows_adjoint(children + 2 * q * n_out * l.width, children + (2 * q + 1) * n_out * l.width, n_out,
                             l.width, bank_.lo[pair].data(), bank_.hi[pair].data(), l.rows.taps[j - 1],
                             l.rows.stride[j - 1], l.rows.dilation[j - 1], parent, n_in);
     }
     children = parents;
   }
-  reorder_columns(image, x_grad, hp, wp, l.cols.phases[0], l.width, wp, true);
+  reorder_columns(l.image, x_grad, hp, wp, l.cols.phases[0], l.width, wp, true);
 }
 
 // Work: the reordered line, the leaves, the line work.

@@ -86,15 +86,21 @@ class DualTreeEngine {
   void line_tree_adjoint(const T* grad, int64_t lines, int64_t x_step, const AxisGeometry& g, T* x_grad,
                          T* work) const;
   int64_t line_work(const AxisGeometry& g, int64_t lines) const;
-  // Geometry and row-stage buffer size of an (hp, wp) image.
+  // Geometry of an (hp, wp) image and, given a workspace, where its pieces of work live.
   struct ImageLayout {
     AxisGeometry rows, cols;
     int64_t width = 0;  // columns of the image in polyphase order
     int64_t level = 0;  // elements of one row-stage buffer
+    int64_t ho = 0, wo = 0, plane = 0;
+    int64_t buffers = 0;                 // elements of the pieces below, line work excluded
+    T* image = nullptr;                  // the image in polyphase column order, (hp, width)
+    T* stages[2] = {nullptr, nullptr};   // ping-pong row-stage buffers
+    T* leaves[2] = {nullptr, nullptr};   // leaves of the two maps of a row path: [tree][path][row][col]
+    T* line_work = nullptr;
   };
-  ImageLayout image_layout(int64_t hp, int64_t wp) const;
-  // The row stages, from the polyphase-ordered image x, leaving level J in the returned buffer.
-  const T* row_stages(const T* x, const ImageLayout& l, T* work) const;
+  ImageLayout image_layout(int64_t hp, int64_t wp, T* work = nullptr) const;
+  // The row stages, from l.image, leaving level J in the returned buffer.
+  const T* row_stages(const ImageLayout& l) const;
 
   DualTreeBank<T> bank_;
   int64_t levels_;

@@ -23,6 +23,12 @@ torch::Tensor bin_frequencies(int64_t n) {
   return torch::fft::fftfreq(n, torch::kFloat64) * (2 * M_PI);
 }
 
+// The complex kernels of an equivalent kernel's interleaved Re/Im channels: (packets, ...).
+torch::Tensor complex_kernels(const EquivalentKernel& kernel) {
+  const torch::Tensor w = kernel.weight.select(1, 0);
+  return torch::complex(w.slice(0, 0, c10::nullopt, 2), w.slice(0, 1, c10::nullopt, 2));
+}
+
 }  // namespace
 
 PacketInfo packet_info(int64_t packet, int64_t levels) {
@@ -50,8 +56,7 @@ PacketInfo packet_info(int64_t packet, int64_t levels) {
 std::vector<PacketInfo> packet_table(int64_t levels, const std::string& filters) {
   const EquivalentKernel kernel = equivalent_kernel2d(DtCwptOptions(levels), dual_tree_filter_tensor(filters));
   const int64_t n = fft_size(kernel.weight.size(2));
-  const torch::Tensor w = torch::complex(kernel.weight.select(1, 0).slice(0, 0, c10::nullopt, 2),
-                                         kernel.weight.select(1, 0).slice(0, 1, c10::nullopt, 2));
+  const torch::Tensor w = complex_kernels(kernel);
   const torch::Tensor xi = bin_frequencies(n);
   const torch::Tensor xi_row = xi.view({n, 1}), xi_col = xi.view({1, n});
   std::vector<PacketInfo> table;
@@ -78,8 +83,7 @@ std::vector<PacketInfo> packet_table(int64_t levels, const std::string& filters)
 std::vector<Packet1dInfo> packet_table_1d(int64_t levels, const std::string& filters) {
   const EquivalentKernel kernel = equivalent_kernel1d(DtCwptOptions(levels), dual_tree_filter_tensor(filters));
   const int64_t n = fft_size(kernel.weight.size(2));
-  const torch::Tensor w = torch::complex(kernel.weight.select(1, 0).slice(0, 0, c10::nullopt, 2),
-                                         kernel.weight.select(1, 0).slice(0, 1, c10::nullopt, 2));
+  const torch::Tensor w = complex_kernels(kernel);
   const torch::Tensor power = torch::fft::fft(w, n).abs().square();
   const torch::Tensor xi = bin_frequencies(n);
   std::vector<Packet1dInfo> table;
