@@ -117,6 +117,8 @@ TEST_F(DtCwptTest, MatchesNumpyOracleForDepthsStridesAndAwkwardSizes) {
       {3, 4, 33, 29, Padding::kZeros, false}, {3, 8, 16, 24, Padding::kPeriodic, false},
       {3, 1, 9, 10, Padding::kPeriodic, false}, {4, 16, 16, 32, Padding::kPeriodic, false},
       {4, 8, 35, 30, Padding::kZeros, false}, {2, 2, 41, 36, Padding::kNone, false},
+      {4, 1, 7, 6, Padding::kZeros, false},   {4, 2, 10, 13, Padding::kSymmetric, false},
+      {4, 4, 12, 9, Padding::kZeros, false},
   };
   for (const Config& c : configs) {
     const auto o = DtCwptOptions(c.levels).stride(c.stride).padding(c.padding).full(c.full).in_channels(2);
