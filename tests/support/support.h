@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "wavetwin/error.h"
+
 namespace wavetwin::test {
 
 /// Tolerances by dtype (relative to the largest magnitude of the expected tensor).
