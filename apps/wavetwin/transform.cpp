@@ -64,9 +64,9 @@ torch::Tensor tree_mosaic(const torch::Tensor& y, int64_t channel, int64_t tree,
   const int64_t h = y.size(2), w = y.size(3);
   const int64_t gap = 1;
   torch::Tensor canvas = torch::zeros({paths * (h + gap) - gap, paths * (w + gap) - gap}, torch::kFloat32);
+  const torch::Tensor z = wavelets::as_complex(y)[0];
   for (int64_t code = 1; code < codes; ++code) {
-    const int64_t packet = channel * 2 * codes + tree * codes + code;
-    const torch::Tensor modulus = y.is_complex() ? y[0][packet].abs() : torch::hypot(y[0][2 * packet], y[0][2 * packet + 1]);
+    const torch::Tensor modulus = z[channel * 2 * codes + tree * codes + code].abs();
     const int64_t v = wavelets::code_row_bits(code, levels), u = wavelets::code_col_bits(code, levels);
     canvas.narrow(0, v * (h + gap), h).narrow(1, u * (w + gap), w).copy_(modulus);
   }

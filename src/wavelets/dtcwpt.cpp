@@ -81,28 +81,6 @@ Tensor unpad_adjoint(const Tensor& g, const DtCwptOptions& o, const std::vector<
   return out;
 }
 
-// Complex (N, K, ...) coefficients as interleaved real (N, 2K, ...) ones; real input passes through.
-Tensor real_view(const Tensor& y) {
-  if (!y.is_complex()) return y;
-  const int64_t dims = y.dim();
-  std::vector<int64_t> perm = {0, 1, dims};  // view_as_real appends the Re/Im axis last
-  for (int64_t d = 2; d < dims; ++d) perm.push_back(d);
-  auto sizes = y.sizes().vec();
-  sizes[1] *= 2;
-  return torch::view_as_real(y).permute(perm).reshape(sizes);
-}
-
-// Interleaved real (N, 2K, ...) coefficients as complex (N, K, ...) ones.
-Tensor complex_view(const Tensor& y) {
-  auto sizes = y.sizes().vec();
-  std::vector<int64_t> split = {sizes[0], sizes[1] / 2, 2};
-  split.insert(split.end(), sizes.begin() + 2, sizes.end());
-  std::vector<int64_t> perm = {0, 1};
-  for (int64_t d = 3; d < static_cast<int64_t>(split.size()); ++d) perm.push_back(d);
-  perm.push_back(2);
-  return torch::view_as_complex(y.reshape(split).permute(perm).contiguous());
-}
-
 template <typename T>
 detail::DualTreeEngine<T> make_engine(const Tensor& filters, int64_t levels, int64_t stride) {
   const Tensor f = filters.detach().to(torch::kCPU, torch::kDouble).contiguous();
@@ -337,7 +315,7 @@ Tensor forward_nd(const Tensor& x, const Tensor& filters, const DtCwptOptions& o
   } else {
     out = dims == 2 ? detail::dtcwpt2d_separable(xp, f, o) : detail::dtcwpt1d_separable(xp, f, o);
   }
-  return o.complex() ? complex_view(out) : out;
+  return o.complex() ? as_complex(out) : out;
 }
 
 Tensor adjoint_nd(const Tensor& y_in, const Tensor& filters, const DtCwptOptions& o, std::vector<int64_t> sizes,
@@ -345,7 +323,7 @@ Tensor adjoint_nd(const Tensor& y_in, const Tensor& filters, const DtCwptOptions
   check_options(o, where);
   check_filters(filters, o, where);
   const int64_t dims = static_cast<int64_t>(sizes.size());
-  const Tensor y = real_view(y_in);
+  const Tensor y = as_interleaved(y_in);
   const int64_t per_channel = (dims == 2 ? 4 : 2) << (dims * o.levels());
   WAVETWIN_CHECK(y.dim() == dims + 2 && y.size(1) == o.in_channels() * per_channel, where, ": coefficients of shape ",
                  y.sizes(), "; expected ", o.in_channels() * per_channel, " real channels");
@@ -467,6 +445,29 @@ void check_invertible(const DtCwptOptions& o, int64_t height, int64_t width) {
   WAVETWIN_CHECK(o.padding() == Padding::kZeros && o.full(), "idtcwpt: padding '", padding_name(o.padding()),
                  o.padding() == Padding::kZeros ? "' with the reference's P drops border coefficients" : "'",
                  " and is not invertible; expected padding 'periodic' or 'zeros' with full=true");
+}
+
+torch::Tensor as_complex(const torch::Tensor& interleaved) {
+  if (interleaved.is_complex()) return interleaved;
+  const Tensor& y = interleaved;
+  WAVETWIN_CHECK(y.dim() >= 2 && y.size(1) % 2 == 0, "as_complex: tensor of shape ", y.sizes(),
+                 "; expected complex values or an even number of (Re, Im) channels");
+  std::vector<int64_t> split = {y.size(0), y.size(1) / 2, 2};
+  for (int64_t d = 2; d < y.dim(); ++d) split.push_back(y.size(d));
+  std::vector<int64_t> perm = {0, 1};
+  for (int64_t d = 3; d <= y.dim(); ++d) perm.push_back(d);
+  perm.push_back(2);  // view_as_complex wants the (Re, Im) axis last
+  return torch::view_as_complex(y.reshape(split).permute(perm).contiguous());
+}
+
+torch::Tensor as_interleaved(const torch::Tensor& z) {
+  if (!z.is_complex()) return z;
+  const int64_t dims = z.dim();
+  std::vector<int64_t> perm = {0, 1, dims};  // view_as_real appends the (Re, Im) axis last
+  for (int64_t d = 2; d < dims; ++d) perm.push_back(d);
+  auto sizes = z.sizes().vec();
+  sizes[1] *= 2;
+  return torch::view_as_real(z).permute(perm).reshape(sizes);
 }
 
 torch::Tensor dtcwpt2d(const torch::Tensor& x, const torch::Tensor& filters, const DtCwptOptions& options) {

@@ -3,6 +3,7 @@
 
 #include "support/support.h"
 #include "wavetwin/error.h"
+#include "wavetwin/wavelets/dtcwpt.h"
 
 namespace wavetwin::layers {
 namespace {
@@ -15,10 +16,10 @@ TEST_F(ModulusTest, InterleavedAndComplexAgreeWithTheFormula) {
   ASSERT_EQ(m.sizes(), (std::vector<int64_t>{2, 3, 5, 7}));
   const torch::Tensor expected = torch::sqrt(x.slice(1, 0, c10::nullopt, 2).square() + x.slice(1, 1, c10::nullopt, 2).square());
   EXPECT_LT(test::relative_error(m, expected), test::kTolFloat64);
-  EXPECT_LT(test::relative_error(modulus(as_complex(x)), expected), test::kTolFloat64);
+  EXPECT_LT(test::relative_error(modulus(wavelets::as_complex(x)), expected), test::kTolFloat64);
   Modulus module;
   EXPECT_TRUE(torch::equal(module(x), m));
-  EXPECT_THROW_WITH(modulus(torch::randn({1, 3, 2, 2})), "expected complex maps or an even number");
+  EXPECT_THROW_WITH(modulus(torch::randn({1, 3, 2, 2})), "expected complex values or an even number");
 }
 
 TEST_F(ModulusTest, GradientIsZeroAtZeroAndExactElsewhere) {

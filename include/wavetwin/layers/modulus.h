@@ -14,9 +14,6 @@ namespace wavetwin::layers {
 /// |z| of complex maps or of interleaved (Re, Im) channel pairs.
 torch::Tensor modulus(const torch::Tensor& z);
 
-/// Interleaved (Re, Im) channel pairs (N, 2C, ...) as a complex tensor (N, C, ...).
-torch::Tensor as_complex(const torch::Tensor& z);
-
 class ModulusImpl : public torch::nn::Cloneable<ModulusImpl> {
  public:
   ModulusImpl() = default;

@@ -99,6 +99,12 @@ torch::Tensor dtcwpt1d(const torch::Tensor& x, const torch::Tensor& filters, con
 torch::Tensor idtcwpt1d(const torch::Tensor& y, const torch::Tensor& filters, const DtCwptOptions& options,
                         int64_t length);
 
+/// Interleaved (Re, Im) channel pairs (N, 2K, ...) as complex (N, K, ...); complex input passes through.
+torch::Tensor as_complex(const torch::Tensor& interleaved);
+
+/// Complex (N, K, ...) as interleaved (Re, Im) channel pairs (N, 2K, ...); real input passes through.
+torch::Tensor as_interleaved(const torch::Tensor& z);
+
 /// Throws unless `options` describe an invertible transform of an (height, width) input, saying why.
 void check_invertible(const DtCwptOptions& options, int64_t height, int64_t width);
 
