@@ -12,5 +12,8 @@ using Runner = std::function<void()>;
 
 Runner add_transform(CLI::App& app);
 Runner add_filters(CLI::App& app);
+Runner add_theory(CLI::App& app);
+Runner add_study(CLI::App& app);
+Runner add_kernels(CLI::App& app);
 
 }  // namespace wavetwin::cli

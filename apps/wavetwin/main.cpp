@@ -1,6 +1,8 @@
 // apps/wavetwin/main.cpp: the wavetwin command-line tool.
 #include <torch/torch.h>
 
+#include <malloc.h>
+
 #include <iostream>
 #include <thread>
 
@@ -8,12 +10,19 @@
 #include "wavetwin/error.h"
 
 int main(int argc, char** argv) {
+  // Keep freed buffers of up to 256 MiB in the heap instead of returning them to the system: decoded images
+  // and per-batch maps come and go at every step, and fresh pages cost ~12 us each to fault in on this kind of VM.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   CLI::App app{"wavetwin: shift-invariant CNNs with complex wavelets (DT-CWPT, RMax, CMod, twin models)"};
   app.require_subcommand(1);
   const wavetwin::cli::Runner runners[] = {
       wavetwin::cli::add_transform(app),
       wavetwin::cli::add_filters(app),
+      wavetwin::cli::add_theory(app),
+      wavetwin::cli::add_study(app),
+      wavetwin::cli::add_kernels(app),
   };
   try {
     app.parse(argc, argv);

@@ -1,13 +1,37 @@
 // tests/cli/cli_test.cpp: the wavetwin command line, end to end (exit codes, files, messages).
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "support/support.h"
 #include "wavetwin/data/image.h"
 #include "wavetwin/data/tensor_io.h"
+#include "wavetwin/report/plot.h"
 
 namespace wavetwin {
 namespace {
+
+// The rows of a CSV file, split at commas (the files checked here quote nothing).
+std::vector<std::vector<std::string>> read_csv(const std::string& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::istringstream fields(line);
+    for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+// Every cell of rows [1, end) and columns [first, end) is a finite number.
+void expect_finite(const std::vector<std::vector<std::string>>& rows, size_t first) {
+  for (size_t i = 1; i < rows.size(); ++i) {
+    for (size_t j = first; j < rows[i].size(); ++j) {
+      EXPECT_TRUE(std::isfinite(std::stod(rows[i][j]))) << "row " << i << " column " << j << ": " << rows[i][j];
+    }
+  }
+}
 
 class CliTest : public test::Seeded {
  protected:
@@ -92,6 +116,105 @@ TEST_F(CliTest, FiltersPrintsBanksAndPacketTable) {
   int rows = 0;
   while (std::getline(lines, line)) rows += line.find(" a ") != std::string::npos || line.find(" b ") != std::string::npos;
   EXPECT_EQ(rows, 32) << out;
+}
+
+TEST_F(CliTest, TheoryWritesTheGammaMap) {
+  std::string out;
+  ASSERT_EQ(wavetwin("theory --m 2 --grid 32 --packets 2 --out " + dir_ + "/t", &out), 0) << out;
+  const auto rows = read_csv(dir_ + "/t/gamma.csv");
+  ASSERT_EQ(rows.size(), 33u);
+  for (const auto& row : rows) ASSERT_EQ(row.size(), 33u);
+  expect_finite(rows, 1);
+  EXPECT_NEAR(std::stod(rows[17][17]), 1.5, 1e-6);  // theta = (0, 0): gamma(0)^2 = 3/2
+  EXPECT_NEAR(std::stod(rows[17][0]), 0.0, 1e-9);   // the row header: xi_row = 0
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/t/gamma.gp"));
+  if (report::gnuplot_available()) EXPECT_TRUE(std::filesystem::exists(dir_ + "/t/gamma.png")) << out;
+}
+
+TEST_F(CliTest, FiguresWithoutGnuplotStillWriteTheData) {
+  std::string out;
+  ASSERT_EQ(test::run_command("PATH=/nonexistent " + std::string(WAVETWIN_CLI_PATH) + " theory --m 4 --grid 16 --out " +
+                                  dir_ + "/t",
+                              &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("gnuplot not found"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/t/gamma.csv"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/t/gamma.gp"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/t/gamma.png"));
+}
+
+TEST_F(CliTest, StudyMeasuresEveryPacketAndSkipsUnreadableFiles) {
+  namespace fs = std::filesystem;
+  const std::string images = dir_ + "/images";
+  fs::create_directories(images + "/sub");
+  fs::copy_file(image_, images + "/grey.png");  // 131 x 97: smaller than the crop, resized up
+  fs::copy_file(test::source_path("tests/fixtures/image/natural_rgb.jpg"), images + "/sub/colour.jpg");
+  std::ofstream(images + "/notes.txt") << "not an image";
+  std::string out;
+  ASSERT_EQ(wavetwin("study --images " + images + " --depth 2 --size 64 --shift 0,1 --out " + dir_ + "/s", &out), 0)
+      << out;
+  EXPECT_NE(out.find("1 of 3 files could not be read"), std::string::npos) << out;
+  EXPECT_NE(out.find("notes.txt"), std::string::npos) << out;
+  const auto rows = read_csv(dir_ + "/s/study.csv");
+  ASSERT_EQ(rows.size(), 31u);  // 2 * 4^2 packets less the 2 low-pass ones, and the header
+  EXPECT_EQ(rows[0][8], "rho2");
+  expect_finite(rows, 6);
+  std::ifstream summary(dir_ + "/s/summary.json");
+  const std::string json((std::istreambuf_iterator<char>(summary)), {});
+  EXPECT_NE(json.find("\"images\": 2,"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"unreadable\": 1,"), std::string::npos) << json;
+  for (const std::string figure : {"discrepancy", "rmax_stability", "cmod_stability"}) {
+    EXPECT_TRUE(fs::exists(dir_ + "/s/" + figure + ".gp")) << figure;
+    if (report::gnuplot_available()) EXPECT_TRUE(fs::exists(dir_ + "/s/" + figure + ".png")) << figure;
+  }
+}
+
+TEST_F(CliTest, StudyNamesWhatIsWrongWithTheFolder) {
+  std::string out;
+  EXPECT_EQ(wavetwin("study --images " + dir_ + "/missing --out " + dir_ + "/s", &out), 2);
+  EXPECT_NE(out.find("missing: no such folder"), std::string::npos) << out;
+  std::filesystem::create_directories(dir_ + "/empty");
+  EXPECT_EQ(wavetwin("study --images " + dir_ + "/empty --out " + dir_ + "/s", &out), 2);
+  EXPECT_NE(out.find("empty: holds no file; expected JPEG or PNG images"), std::string::npos) << out;
+  std::filesystem::create_directories(dir_ + "/text");
+  std::ofstream(dir_ + "/text/a.jpg") << "not a jpeg";
+  EXPECT_EQ(wavetwin("study --images " + dir_ + "/text --out " + dir_ + "/s", &out), 2);
+  EXPECT_NE(out.find("none of the 1 files could be read as an image"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("study --images " + dir_ + "/text --shift 0,0 --out " + dir_ + "/s", &out), 2);
+  EXPECT_NE(out.find("expected a non-zero translation"), std::string::npos) << out;
+}
+
+TEST_F(CliTest, KernelsAnalysesATensorFile) {
+  data::save_tensor(dir_ + "/w.pt", torch::randn({10, 3, 7, 7}));
+  std::string out;
+  ASSERT_EQ(wavetwin("kernels " + dir_ + "/w.pt --m 2 --out " + dir_ + "/k", &out), 0) << out;
+  const auto rows = read_csv(dir_ + "/k/kernels.csv");
+  ASSERT_EQ(rows.size(), 11u);
+  expect_finite(rows, 1);
+  const torch::Tensor analytic = data::load_tensor(dir_ + "/k/analytic.pt");
+  EXPECT_TRUE(analytic.is_complex());
+  EXPECT_EQ(analytic.sizes(), (std::vector<int64_t>{10, 3, 7, 7}));
+  EXPECT_EQ(data::read_image(dir_ + "/k/kernels.png").size(2), 3);  // colour kernels in colour
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/k/spectra.png"));
+  if (report::gnuplot_available()) EXPECT_TRUE(std::filesystem::exists(dir_ + "/k/frequencies.png"));
+}
+
+TEST_F(CliTest, KernelsPicksALayerOfAStateDict) {
+  WAVETWIN_REQUIRE_PYTHON("torch");
+  std::string out;
+  ASSERT_EQ(test::run_command(test::python() + " -c 'import torch; torch.save({\"conv1.weight\": torch.randn(6, 1, 5, 5), "
+                                  "\"conv1.bias\": torch.zeros(6), \"fc.weight\": torch.randn(2, 3)}, \"" + dir_ + "/sd.pt\")'",
+                              &out),
+            0)
+      << out;
+  ASSERT_EQ(wavetwin("kernels " + dir_ + "/sd.pt --layer conv1 --out " + dir_ + "/k", &out), 0) << out;
+  EXPECT_NE(out.find("conv1.weight from"), std::string::npos) << out;
+  EXPECT_EQ(read_csv(dir_ + "/k/kernels.csv").size(), 7u);
+  EXPECT_EQ(wavetwin("kernels " + dir_ + "/sd.pt --layer fc --out " + dir_ + "/k", &out), 2);
+  EXPECT_NE(out.find("fc.weight has shape [2, 3]"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("kernels " + dir_ + "/sd.pt --layer conv9 --out " + dir_ + "/k", &out), 2);
+  EXPECT_NE(out.find("no tensor named conv9; 4-D tensors: conv1.weight"), std::string::npos) << out;
 }
 
 }  // namespace

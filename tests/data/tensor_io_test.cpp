@@ -38,6 +38,27 @@ TEST_F(TensorIoTest, PythonReadsAndWritesTheSameBits) {
   EXPECT_TRUE(torch::equal(load_tensor(dir_ + "/y.pt"), x * 2));
 }
 
+TEST_F(TensorIoTest, DictsOfTensorsAreFlattenedInOrder) {
+  WAVETWIN_REQUIRE_PYTHON("torch");
+  std::string out;
+  ASSERT_EQ(test::run_command(test::python() + " -c 'import torch, collections; torch.save({\"model\": {\"conv.weight\": "
+                                  "torch.ones(2, 1, 3, 3), \"conv.bias\": torch.zeros(2)}, \"epoch\": 3, \"x\": torch.arange(4)}, \"" +
+                                  dir_ + "/d.pt\"); torch.save(torch.nn.Conv2d(1, 2, 3).state_dict(), \"" + dir_ + "/sd.pt\")'",
+                              &out),
+            0)
+      << out;
+  const auto tensors = load_tensors(dir_ + "/d.pt");
+  ASSERT_EQ(tensors.size(), 3u);
+  EXPECT_EQ(tensors[0].first, "model.conv.weight");
+  EXPECT_EQ(tensors[1].first, "model.conv.bias");
+  EXPECT_EQ(tensors[2].first, "x");
+  EXPECT_TRUE(torch::equal(tensors[0].second, torch::ones({2, 1, 3, 3})));
+  save_tensor(dir_ + "/t.pt", torch::ones({2}));
+  EXPECT_EQ(load_tensors(dir_ + "/t.pt").front().first, "");
+  // Python's state_dict() is an OrderedDict, which libtorch 1.13 cannot unpickle: say so and how to fix it.
+  EXPECT_THROW_WITH(load_tensors(dir_ + "/sd.pt"), "torch.save(dict(state_dict), PATH)");
+}
+
 TEST_F(TensorIoTest, BadFilesGiveAnErrorNamingTheFile) {
   std::ofstream(dir_ + "/garbage.pt") << "not a tensor";
   std::ofstream(dir_ + "/empty.pt");

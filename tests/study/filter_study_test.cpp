@@ -2,6 +2,8 @@
 #include "wavetwin/study/filter_study.h"
 
 #include "support/support.h"
+#include "wavetwin/layers/cmod.h"
+#include "wavetwin/layers/rmax.h"
 #include "wavetwin/study/theory.h"
 #include "wavetwin/wavelets/packet.h"
 
@@ -57,6 +59,41 @@ TEST_F(FilterStudyTest, CModStabilityRespectsTheorem29) {
       if (info.lowpass || info.edge) continue;
       EXPECT_LE(stab[p], bound) << "P=" << p;
     }
+  }
+}
+
+// The one-pass measures equal the definitions computed with layers::RMax and layers::CMod, float64 norms of
+// float32 maps (relative 1e-5), on odd and non-square sizes, a diagonal shift, q = 2 and a border.
+TEST_F(FilterStudyTest, OnePassEqualsTheLayers) {
+  struct Case {
+    int64_t levels, q, border;
+    Shift shift;
+    int64_t h, w;
+  };
+  for (const Case& c : {Case{2, 1, 0, {0, 1}, 37, 52}, Case{3, 1, 0, {1, 0}, 64, 45}, Case{3, 2, 1, {-1, 2}, 51, 50},
+                        Case{1, 1, 0, {1, 1}, 9, 8}}) {
+    const torch::Tensor images = torch::rand({3, 1, c.h, c.w});
+    FilterStudy study(FilterStudyOptions().levels(c.levels).q(c.q).shift(c.shift).border(c.border));
+    study.add(images);
+    const auto measured = study.last_batch();
+
+    const int64_t h = c.h - std::abs(c.shift[0]), w = c.w - std::abs(c.shift[1]);
+    const torch::Tensor x = images.narrow(2, std::max<int64_t>(0, -c.shift[0]), h)
+                                .narrow(3, std::max<int64_t>(0, -c.shift[1]), w);
+    const torch::Tensor xs = images.narrow(2, std::max<int64_t>(0, c.shift[0]), h)
+                                 .narrow(3, std::max<int64_t>(0, c.shift[1]), w);
+    layers::RMax rmax(wavelets::DtCwptOptions(c.levels), c.q);
+    layers::CMod cmod(wavelets::DtCwptOptions(c.levels));
+    const auto inner = [&](const torch::Tensor& t) {
+      return t.narrow(2, c.border, t.size(2) - 2 * c.border).narrow(3, c.border, t.size(3) - 2 * c.border)
+          .to(torch::kFloat64);
+    };
+    const torch::Tensor max0 = inner(rmax(x)), max1 = inner(rmax(xs)), mod0 = inner(cmod(x)), mod1 = inner(cmod(xs));
+    const auto norm = [](const torch::Tensor& t) { return t.square().sum({2, 3}).sqrt(); };
+    const torch::Tensor scale = norm(mod0);
+    EXPECT_LT(test::relative_error(measured[0], (norm(max0 - mod0) / scale).square()), 1e-5) << c.levels;
+    EXPECT_LT(test::relative_error(measured[1], norm(max1 - max0) / scale), 1e-5) << c.levels;
+    EXPECT_LT(test::relative_error(measured[2], norm(mod1 - mod0) / scale), 1e-5) << c.levels;
   }
 }
 

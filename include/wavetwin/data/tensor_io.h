@@ -4,6 +4,8 @@
 #include <torch/types.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace wavetwin::data {
 
@@ -12,5 +14,10 @@ void save_tensor(const std::string& path, const torch::Tensor& tensor);
 
 /// Loads a tensor written by torch.save or save_tensor; throws wavetwin::Error naming the file otherwise.
 torch::Tensor load_tensor(const std::string& path);
+
+/// The named tensors of a torch.save file, in file order: a single tensor is named "", a dict of tensors (a
+/// state_dict, a checkpoint holding one) gives its keys, nested dicts joined with '.'; other values are left
+/// out. Throws wavetwin::Error naming the file when it holds no tensor.
+std::vector<std::pair<std::string, torch::Tensor>> load_tensors(const std::string& path);
 
 }  // namespace wavetwin::data
