@@ -4,8 +4,6 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
-#include <thread>
-
 #include "wavetwin/wavelets/dtcwpt.h"
 
 namespace {
@@ -70,11 +68,3 @@ BENCHMARK(BM_DtCwpt2dSeparableForward)->Apply(workloads);
 BENCHMARK(BM_Conv2dYardstick)->Apply(workloads);
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
