@@ -15,5 +15,6 @@ Runner add_filters(CLI::App& app);
 Runner add_theory(CLI::App& app);
 Runner add_study(CLI::App& app);
 Runner add_kernels(CLI::App& app);
+Runner add_models(CLI::App& app);
 
 }  // namespace wavetwin::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
       wavetwin::cli::add_theory(app),
       wavetwin::cli::add_study(app),
       wavetwin::cli::add_kernels(app),
+      wavetwin::cli::add_models(app),
   };
   try {
     app.parse(argc, argv);

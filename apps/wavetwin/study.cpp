@@ -141,23 +141,28 @@ void run_study(const StudyArgs& args) {
 
   const torch::Tensor gamma = study::gamma_map(m, args.q, 256);
   std::vector<std::pair<report::Figure, std::filesystem::path>> figures;
+  const auto largest = [](const std::vector<double>& values) {
+    double top = 1e-6;
+    for (double v : values) top = std::isnan(v) ? top : std::max(top, v);
+    return top;
+  };
+  // The two stability figures share one grey scale, so that RMax and CMod compare at a glance.
+  const double stability_top = std::max(largest(cells_rmax), largest(cells_cmod));
   const auto figure = [&](const std::string& name, const std::string& title, const std::string& label,
-                          const std::vector<double>& values) {
+                          const std::vector<double>& values, double top) {
     report::Panel measured = report::frequency_panel(title, label);
     measured.heat_map = report::packet_cells(table, values, args.depth);
     report::Panel theory = report::frequency_panel("theory: γ_q(mθ)², m = " + std::to_string(m), "γ²");
     theory.heat_map = report::frequency_lattice(gamma);
-    double top = 0;
-    for (double v : values) top = std::isnan(v) ? top : std::max(top, v);
-    measured.colour_min = 0, measured.colour_max = std::max(top, 1e-6);
+    measured.colour_min = 0, measured.colour_max = top;
     theory.colour_min = 0;
     const std::string caption = std::to_string(measures.images) + " images, J = " + std::to_string(args.depth) +
                                 ", shift dx = " + std::to_string(shift[1]) + ", dy = " + std::to_string(shift[0]);
     figures.emplace_back(report::Figure{caption, {measured, theory}, 2, 560, 500}, dir / (name + ".png"));
   };
-  figure("discrepancy", "mean RMax/CMod discrepancy ρ²", "ρ²", cells_rho);
-  figure("rmax_stability", "RMax shift instability", "‖Ymax' − Ymax‖ / ‖Ymod‖", cells_rmax);
-  figure("cmod_stability", "CMod shift instability", "‖Ymod' − Ymod‖ / ‖Ymod‖", cells_cmod);
+  figure("discrepancy", "mean RMax/CMod discrepancy ρ²", "ρ²", cells_rho, largest(cells_rho));
+  figure("rmax_stability", "RMax shift instability", "‖Ymax' − Ymax‖ / ‖Ymod‖", cells_rmax, stability_top);
+  figure("cmod_stability", "CMod shift instability", "‖Ymod' − Ymod‖ / ‖Ymod‖", cells_cmod, stability_top);
   write_figures(figures);
 
   std::ostringstream json;

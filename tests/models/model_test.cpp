@@ -1,0 +1,149 @@
+// tests/models/model_test.cpp: the zoo: parameter counts of the papers' 35 models, forward shapes, shape
+// traces, shared parameters of twin siblings, save and reload.
+#include "wavetwin/models/model.h"
+
+#include <torch/serialize.h>
+
+#include <filesystem>
+#include <map>
+
+#include "support/support.h"
+
+namespace wavetwin::models {
+namespace {
+
+class ModelTest : public test::Seeded {};
+
+// reference-system.md 5.6 (trainable parameters; frozen filters, blur kernels and BN buffers not counted).
+const std::map<std::string, int64_t> kParameters = {
+    {"AI", 61100840},       {"AwyI", 61089433},       {"AwyI_mod", 61089433},      {"Azh3I", 61100840},
+    {"Azh3wyI", 61089433},  {"Azh3wyI_mod", 61089433}, {"RI", 21797672},           {"RwyI", 21794171},
+    {"RwyI_mod", 21794171}, {"Rzh3I", 21797672},       {"Rzh3wyI", 21794171},      {"Rzh3wyI_mod", 21794171},
+    {"Rzh3wyI_abl", 21794171}, {"Rzo3I", 22711064},    {"Rzo3wyI", 22707563},      {"Rzo3wyI_mod", 22682237},
+    {"Rzo3wyI_abl", 22682237}, {"R18C", 11181642},     {"R18wyC", 11178141},       {"R18wyC_mod", 11178141},
+    {"R18zh3C", 11181642},  {"R18zh3wyC", 11178141},   {"R18zh3wyC_mod", 11178141}, {"R18zo3C", 12095034},
+    {"R18zo3wyC", 12091533}, {"R18zo3wyC_mod", 12066207}, {"R34C", 21289802},      {"R34wyC", 21286301},
+    {"R34wyC_mod", 21286301}, {"R34zh3C", 21289802},   {"R34zh3wyC", 21286301},    {"R34zh3wyC_mod", 21286301},
+    {"R34zo3C", 22203194},  {"R34zo3wyC", 22199693},   {"R34zo3wyC_mod", 22174367}};
+
+TEST_F(ModelTest, ParameterCountsOfThePapersModels) {
+  ASSERT_EQ(kParameters.size(), paper_model_names().size());
+  for (const std::string& name : paper_model_names()) {
+    const auto model = make_model(parse_model_spec(name));
+    EXPECT_EQ(trainable_parameters(*model), kParameters.at(name)) << name;
+  }
+}
+
+// ImageNet models at 224 x 224, every ResNet also at 32 x 32 (AlexNet's pooling needs at least ~63 pixels).
+TEST_F(ModelTest, ForwardShapes) {
+  torch::NoGradGuard no_grad;
+  for (const std::string& name : paper_model_names()) {
+    const auto model = make_model(parse_model_spec(name));
+    model->eval();
+    const int64_t classes = model->spec().classes;
+    std::vector<int64_t> sizes{32};
+    if (classes == 1000) sizes = model->spec().architecture == Architecture::kAlexNet ? std::vector<int64_t>{224}
+                                                                                      : std::vector<int64_t>{224, 32};
+    for (int64_t size : sizes) {
+      const torch::Tensor y = model->forward(torch::rand({2, 3, size, size}));
+      EXPECT_EQ(y.sizes(), (std::vector<int64_t>{2, classes})) << name << " at " << size;
+      EXPECT_TRUE(torch::isfinite(y).all().item<bool>()) << name;
+    }
+  }
+}
+
+// The first-layer shapes of reference-system.md 5.5.
+TEST_F(ModelTest, ShapeTraceOfTheFirstLayer) {
+  torch::NoGradGuard no_grad;
+  const auto shape_of = [](const std::vector<TraceStep>& trace, const std::string& step) {
+    for (const auto& t : trace) {
+      if (t.name == step) return t.shape;
+    }
+    return std::vector<int64_t>{};
+  };
+  struct Case {
+    std::string name;
+    int64_t size;
+    std::string step;
+    std::vector<int64_t> shape;
+  };
+  const std::vector<Case> cases = {
+      {"AwyI", 224, "twin: wavelet", {1, 32, 55, 55}},      {"AwyI", 224, "pool", {1, 64, 27, 27}},
+      {"AwyI_mod", 224, "twin: wavelet", {1, 64, 28, 28}},  {"AwyI_mod", 224, "pool", {1, 64, 27, 27}},
+      {"Azh3wyI", 224, "twin: free", {1, 32, 109, 109}},    {"Azh3wyI_mod", 224, "pool", {1, 64, 27, 27}},
+      {"RwyI_mod", 224, "conv1 (twin): free", {1, 40, 112, 112}},
+      {"RwyI_mod", 224, "conv1 (twin): wavelet", {1, 48, 56, 56}}, {"RwyI_mod", 224, "maxpool", {1, 64, 56, 56}},
+      {"R18wyC_mod", 32, "conv1 (twin): wavelet", {1, 48, 8, 8}}, {"R18wyC_mod", 32, "maxpool", {1, 64, 8, 8}},
+      {"R18C", 32, "layer4", {1, 512, 1, 1}},              {"RI", 224, "layer4", {1, 512, 7, 7}},
+      {"Rzo3wyI_abl", 224, "maxpool", {1, 64, 56, 56}},
+  };
+  for (const auto& c : cases) {
+    const auto model = make_model(parse_model_spec(c.name));
+    model->eval();
+    std::vector<TraceStep> trace;
+    model->forward_traced(torch::rand({1, 3, c.size, c.size}), trace);
+    EXPECT_EQ(shape_of(trace, c.step), c.shape) << c.name << " " << c.step;
+  }
+}
+
+// A CMod twin and its RMax sibling have the same free parameters (names and shapes); they differ only in the
+// wavelet channels' pooling (and the AlexNet RMax twin's mixing bias).
+TEST_F(ModelTest, CModTwinSharesTheFreeParametersOfItsRMaxSibling) {
+  for (const auto& [rmax_name, cmod_name] : {std::pair<std::string, std::string>{"RwyI", "RwyI_mod"},
+                                             {"R18zo3wyC", "R18zo3wyC_mod"}, {"AwyI", "AwyI_mod"}}) {
+    const auto rmax = make_model(parse_model_spec(rmax_name));
+    const auto cmod = make_model(parse_model_spec(cmod_name));
+    const auto cmod_params = cmod->named_parameters();
+    for (const auto& p : rmax->named_parameters()) {
+      const std::string& key = p.key();
+      const bool pooling = key.rfind("maxpool.", 0) == 0 || key.rfind("pool.", 0) == 0;
+      const bool mix_bias = key.find("featmapmix") != std::string::npos && key.find(".bias") != std::string::npos;
+      if (pooling || mix_bias) continue;
+      ASSERT_TRUE(cmod_params.contains(key)) << rmax_name << ": " << key;
+      EXPECT_EQ(cmod_params[key].sizes(), p.value().sizes()) << key;
+    }
+  }
+}
+
+TEST_F(ModelTest, SaveAndReloadGiveIdenticalOutputs) {
+  const std::string dir = test::temp_dir();
+  torch::NoGradGuard no_grad;
+  for (const std::string& name : {"AwyI_mod", "Azh3wyI", "R18wyC_mod", "R18zh3wyC", "R18zo3wyC_mod", "Rzo3wyI_abl",
+                                  "resnet50 --antialias blur3 --classes 10", "resnet18 --twin cmod --channels 1"}) {
+    const ModelSpec spec = parse_model_spec(name);
+    const auto model = make_model(spec);
+    const int64_t size = spec.architecture == Architecture::kAlexNet ? 224 : 32;
+    const torch::Tensor x = torch::rand({2, spec.in_channels, size, size});
+    model->train();
+    model->forward(x);  // moves the running statistics away from their initial values
+    model->eval();
+    const torch::Tensor before = model->forward(x);
+    torch::serialize::OutputArchive out;
+    model->save(out);
+    out.save_to(dir + "/m.pt");
+    const auto reloaded = make_model(spec);
+    torch::serialize::InputArchive in;
+    in.load_from(dir + "/m.pt");
+    reloaded->load(in);
+    reloaded->eval();
+    EXPECT_TRUE(torch::equal(reloaded->forward(x), before)) << name;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(ModelTest, GreyInputsAndOtherClassCounts) {
+  torch::NoGradGuard no_grad;
+  for (const std::string& name : {"resnet18 --twin cmod --antialias adaptive3 --classes 7 --channels 1",
+                                  "alexnet --twin rmax --classes 5 --channels 1", "resnet101 --classes 3"}) {
+    const ModelSpec spec = parse_model_spec(name);
+    const auto model = make_model(spec);
+    model->eval();
+    const int64_t size = spec.architecture == Architecture::kAlexNet ? 224 : 64;
+    EXPECT_EQ(model->forward(torch::rand({1, spec.in_channels, size, size})).sizes(),
+              (std::vector<int64_t>{1, spec.classes}))
+        << name;
+  }
+}
+
+}  // namespace
+}  // namespace wavetwin::models
