@@ -1,11 +1,11 @@
-// bench/bench_main.cpp: the benchmark binary's entry point: all hardware threads, as the CLI.
+// bench/bench_main.cpp: the benchmark binary's entry point, with the CLI's process settings.
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
-#include <thread>
+#include "wavetwin/runtime.h"
 
 int main(int argc, char** argv) {
-  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  wavetwin::configure_process();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

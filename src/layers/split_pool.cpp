@@ -10,6 +10,8 @@ namespace wavetwin::layers {
 torch::Tensor center_crop_maps(const torch::Tensor& x, int64_t h, int64_t w) {
   WAVETWIN_CHECK(x.dim() == 4 && x.size(2) >= h && x.size(3) >= w, "centre crop of ", x.sizes(), " to ", h, "x", w,
                  "; expected maps at least that large");
+  // Even a full-size narrow records a slice whose backward zero-fills a whole gradient: skip it.
+  if (x.size(2) == h && x.size(3) == w) return x;
   return x.narrow(2, center_offset(x.size(2), h), h).narrow(3, center_offset(x.size(3), w), w);
 }
 

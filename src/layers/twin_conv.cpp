@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "wavetwin/error.h"
+#include "wavetwin/layers/split_pool.h"
 #include "wavetwin/wavelets/dtcwpt.h"
 #include "wavetwin/wavelets/equivalent_kernel.h"
 #include "wavetwin/wavelets/packet.h"
@@ -91,22 +92,57 @@ void TwinConvImpl::reset() {
         torch::nn::Conv1d(torch::nn::Conv1dOptions(s.in, s.out, 1).groups(s.groups).bias(o.mix_bias()))));
   }
   packet_index = torch::tensor(o.packets(), torch::kLong);
+  // Where each mixing weight W_s[o, i] goes in the (L, packets) mixing matrix.
+  std::vector<int64_t> rows, cols;
+  int64_t first_row = 0, first_input = 0;
+  for (const auto& s : o.sections()) {
+    const int64_t in_per = s.in / s.groups, out_per = s.out / s.groups;
+    for (int64_t out = 0; out < s.out; ++out) {
+      for (int64_t i = 0; i < in_per; ++i) {
+        rows.push_back(first_row + out);
+        cols.push_back(o.packets()[first_input + (out / out_per) * in_per + i]);
+      }
+    }
+    first_row += s.out;
+    first_input += s.in;
+  }
+  mix_rows_ = torch::tensor(rows, torch::kLong);
+  mix_cols_ = torch::tensor(cols, torch::kLong);
   filters = register_buffer("filters", wavelets::dual_tree_filter_tensor(o.filters(), torch::kFloat32));
 }
 
 torch::Tensor TwinConvImpl::wavelet_on_grid(const torch::Tensor& luminance, int64_t origin_row, int64_t origin_col,
                                             int64_t step, int64_t rows, int64_t cols) const {
-  // The samples at (origin + step * i) of the zero-padded input: pad by P, start at the origin, and run the
-  // transform unpadded at that stride.
+  // The samples at (origin + step * i) of the zero-padded input: one constant_pad_nd (negative amounts crop)
+  // cuts the padded input to exactly the span those samples read, and the transform runs unpadded at that
+  // stride. No slicing of the input or of the result: their backward passes would zero-fill whole tensors.
   const auto& o = options;
   const int64_t pad = wavelets::reference_padding(o.levels(), o.stride(), filters.size(1));
-  torch::Tensor x = torch::constant_pad_nd(luminance, {pad, pad, pad, pad}, 0);
-  x = x.narrow(2, origin_row, x.size(2) - origin_row).narrow(3, origin_col, x.size(3) - origin_col);
   const auto opts = wavelets::DtCwptOptions(o.levels()).stride(step).padding(wavelets::Padding::kNone);
+  const auto span = [&](int64_t origin, int64_t size, int64_t count) {
+    const int64_t available = size + 2 * pad - origin;
+    const int64_t out = wavelets::dtcwpt_output_length(available, opts);
+    WAVETWIN_CHECK(out >= count, "TwinConv: input of ", luminance.size(2), "x", luminance.size(3),
+                   " too small for the wavelet grid");
+    return available - (out - count) * step;
+  };
+  const int64_t h = luminance.size(2), w = luminance.size(3);
+  const int64_t span_rows = span(origin_row, h, rows), span_cols = span(origin_col, w, cols);
+  const torch::Tensor x = torch::constant_pad_nd(
+      luminance, {pad - origin_col, origin_col + span_cols - pad - w, pad - origin_row, origin_row + span_rows - pad - h}, 0);
   const torch::Tensor z = wavelets::dtcwpt2d(x, filters.to(x.scalar_type()), opts);
-  WAVETWIN_CHECK(z.size(2) >= rows && z.size(3) >= cols, "TwinConv: input of ", luminance.size(2), "x",
-                 luminance.size(3), " too small for the wavelet grid");
-  return z.narrow(2, 0, rows).narrow(3, 0, cols).contiguous();
+  WAVETWIN_CHECK(z.size(2) == rows && z.size(3) == cols, "TwinConv: wavelet grid of ", z.size(2), "x", z.size(3),
+                 "; expected ", rows, "x", cols);
+  return z;
+}
+
+torch::Tensor TwinConvImpl::mixing_matrix() const {
+  std::vector<torch::Tensor> weights;
+  for (const auto& mix : featmapmix) weights.push_back(mix->weight.flatten());
+  const torch::Tensor values = torch::cat(weights);
+  const int64_t packets = int64_t{2} << (2 * options.levels());
+  return torch::zeros({wavelet_channels(), packets}, values.options())
+      .index_put({mix_rows_.to(values.device()), mix_cols_.to(values.device())}, values, /*accumulate=*/true);
 }
 
 TwinOutput TwinConvImpl::forward(const torch::Tensor& x) {
@@ -121,21 +157,23 @@ TwinOutput TwinConvImpl::forward(const torch::Tensor& x) {
   const int64_t hw = wavelets::dtcwpt_output_length(x.size(2), grid_opts);
   const int64_t ww = wavelets::dtcwpt_output_length(x.size(3), grid_opts);
   const int64_t h = std::min(free.size(2), hw), w = std::min(free.size(3), ww);
-  free = free.narrow(2, center_offset(free.size(2), h), h).narrow(3, center_offset(free.size(3), w), w);
+  free = center_crop_maps(free, h, w);
   const int64_t row0 = o.stride() * center_offset(hw, h), col0 = o.stride() * center_offset(ww, w);
   const int64_t d = o.pooling() == TwinPooling::kCMod ? o.decimation() : 1;
   const torch::Tensor z = wavelet_on_grid(luminance, row0, col0, o.stride() * d, (h + d - 1) / d, (w + d - 1) / d);
 
+  // Selection and grouped mixing as one 1x1 convolution over all packets, with the sections' weights placed
+  // in a (L, packets) matrix: its backward is dense (an index_select's would zero-fill the packets' gradient).
   const int64_t n = z.size(0), zh = z.size(2), zw = z.size(3);
-  const torch::Tensor selected = z.view({n, -1, 2 * zh * zw}).index_select(1, packet_index.to(z.device()));
-  std::vector<torch::Tensor> parts;
-  int64_t at = 0;
-  for (size_t i = 0; i < featmapmix.size(); ++i) {
-    const int64_t in = o.sections()[i].in;
-    parts.push_back(featmapmix[i](selected.narrow(1, at, in)));
-    at += in;
+  torch::Tensor bias;
+  if (o.mix_bias()) {
+    std::vector<torch::Tensor> biases;
+    for (const auto& mix : featmapmix) biases.push_back(mix->bias);
+    bias = torch::cat(biases);
   }
-  const torch::Tensor mixed = torch::cat(parts, 1).view({n, -1, 2, zh, zw});
+  const torch::Tensor mixed =
+      torch::conv1d(z.view({n, -1, 2 * zh * zw}), mixing_matrix().to(z.scalar_type()).unsqueeze(2), bias)
+          .view({n, -1, 2, zh, zw});
   if (o.pooling() == TwinPooling::kRMax) return {free, mixed.select(2, 0)};
   return {free, mixed.view({n, -1, zh, zw})};
 }

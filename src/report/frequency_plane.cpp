@@ -12,8 +12,8 @@ namespace wavetwin::report {
 Panel frequency_panel(const std::string& title, const std::string& colour_label) {
   Panel panel;
   panel.title = title;
-  panel.x = Axis{"horizontal frequency ω_x", -M_PI, M_PI, pi_ticks(-M_PI, M_PI, 2)};
-  panel.y = Axis{"vertical frequency ω_y", -M_PI, M_PI, pi_ticks(-M_PI, M_PI, 2)};
+  panel.x = Axis{"horizontal frequency ω_x", -M_PI, M_PI, pi_ticks(-M_PI, M_PI, 2), false};
+  panel.y = Axis{"vertical frequency ω_y", -M_PI, M_PI, pi_ticks(-M_PI, M_PI, 2), false};
   panel.colour_label = colour_label;
   panel.square = true;
   return panel;

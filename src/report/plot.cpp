@@ -94,14 +94,16 @@ Ticks pi_ticks(double lo, double hi, int divisions) {
     // k pi / divisions in lowest terms.
     const int64_t g = std::gcd(std::abs(k), static_cast<int64_t>(divisions));
     const int64_t num = k / std::max<int64_t>(g, 1), den = divisions / std::max<int64_t>(g, 1);
-    std::string label;
+    std::ostringstream label;
     if (k == 0) {
-      label = "0";
+      label << "0";
     } else {
-      label = (num < 0 ? "-" : "") + (std::abs(num) == 1 ? std::string() : std::to_string(std::abs(num))) + "π" +
-              (den == 1 ? std::string() : "/" + std::to_string(den));
+      if (num < 0) label << "-";
+      if (std::abs(num) != 1) label << std::abs(num);
+      label << "π";
+      if (den != 1) label << "/" << den;
     }
-    ticks.emplace_back(k * step, label);
+    ticks.emplace_back(k * step, label.str());
   }
   return ticks;
 }

@@ -128,7 +128,9 @@ TEST_F(CliTest, TheoryWritesTheGammaMap) {
   EXPECT_NEAR(std::stod(rows[17][17]), 1.5, 1e-6);  // theta = (0, 0): gamma(0)^2 = 3/2
   EXPECT_NEAR(std::stod(rows[17][0]), 0.0, 1e-9);   // the row header: xi_row = 0
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/t/gamma.gp"));
-  if (report::gnuplot_available()) EXPECT_TRUE(std::filesystem::exists(dir_ + "/t/gamma.png")) << out;
+  if (report::gnuplot_available()) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ + "/t/gamma.png")) << out;
+  }
 }
 
 TEST_F(CliTest, FiguresWithoutGnuplotStillWriteTheData) {
@@ -166,7 +168,9 @@ TEST_F(CliTest, StudyMeasuresEveryPacketAndSkipsUnreadableFiles) {
   EXPECT_NE(json.find("\"unreadable\": 1,"), std::string::npos) << json;
   for (const std::string figure : {"discrepancy", "rmax_stability", "cmod_stability"}) {
     EXPECT_TRUE(fs::exists(dir_ + "/s/" + figure + ".gp")) << figure;
-    if (report::gnuplot_available()) EXPECT_TRUE(fs::exists(dir_ + "/s/" + figure + ".png")) << figure;
+    if (report::gnuplot_available()) {
+      EXPECT_TRUE(fs::exists(dir_ + "/s/" + figure + ".png")) << figure;
+    }
   }
 }
 
@@ -197,7 +201,9 @@ TEST_F(CliTest, KernelsAnalysesATensorFile) {
   EXPECT_EQ(analytic.sizes(), (std::vector<int64_t>{10, 3, 7, 7}));
   EXPECT_EQ(data::read_image(dir_ + "/k/kernels.png").size(2), 3);  // colour kernels in colour
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/k/spectra.png"));
-  if (report::gnuplot_available()) EXPECT_TRUE(std::filesystem::exists(dir_ + "/k/frequencies.png"));
+  if (report::gnuplot_available()) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ + "/k/frequencies.png"));
+  }
 }
 
 TEST_F(CliTest, KernelsPicksALayerOfAStateDict) {

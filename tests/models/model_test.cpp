@@ -108,7 +108,7 @@ TEST_F(ModelTest, CModTwinSharesTheFreeParametersOfItsRMaxSibling) {
 TEST_F(ModelTest, SaveAndReloadGiveIdenticalOutputs) {
   const std::string dir = test::temp_dir();
   torch::NoGradGuard no_grad;
-  for (const std::string& name : {"AwyI_mod", "Azh3wyI", "R18wyC_mod", "R18zh3wyC", "R18zo3wyC_mod", "Rzo3wyI_abl",
+  for (const std::string name : {"AwyI_mod", "Azh3wyI", "R18wyC_mod", "R18zh3wyC", "R18zo3wyC_mod", "Rzo3wyI_abl",
                                   "resnet50 --antialias blur3 --classes 10", "resnet18 --twin cmod --channels 1"}) {
     const ModelSpec spec = parse_model_spec(name);
     const auto model = make_model(spec);
@@ -133,7 +133,7 @@ TEST_F(ModelTest, SaveAndReloadGiveIdenticalOutputs) {
 
 TEST_F(ModelTest, GreyInputsAndOtherClassCounts) {
   torch::NoGradGuard no_grad;
-  for (const std::string& name : {"resnet18 --twin cmod --antialias adaptive3 --classes 7 --channels 1",
+  for (const std::string name : {"resnet18 --twin cmod --antialias adaptive3 --classes 7 --channels 1",
                                   "alexnet --twin rmax --classes 5 --channels 1", "resnet101 --classes 3"}) {
     const ModelSpec spec = parse_model_spec(name);
     const auto model = make_model(spec);

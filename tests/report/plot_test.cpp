@@ -23,10 +23,10 @@ Figure two_panels() {
   map.colour_label = "value";
   Panel curves;
   curves.title = "curves";
-  curves.x = Axis{"epoch"};
+  curves.x = Axis{"epoch", std::nan(""), std::nan(""), {}, false};
   curves.y = Axis{"error", 0.5, 100, {}, true};
-  curves.series.push_back(Series{"train", {1, 2, 3}, {50, 20, 10}, SeriesStyle::kLinesPoints});
-  curves.series.push_back(Series{"it's val", {1, 2, 3}, {60, 30, 15}});
+  curves.series.push_back(Series{"train", {1, 2, 3}, {50, 20, 10}, SeriesStyle::kLinesPoints, ""});
+  curves.series.push_back(Series{"it's val", {1, 2, 3}, {60, 30, 15}, SeriesStyle::kLines, ""});
   return Figure{"two panels", {map, curves}, 2, 300, 250};
 }
 
