@@ -165,9 +165,28 @@ void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t out_
   T* lo_pad = scratch;
   T* hi_pad = scratch + out_phases * padded;
   std::fill(scratch, scratch + 2 * out_phases * padded, T(0));
+  // Which (output component, tap) pairs feed each input component: the same for every line, so found once.
+  struct Feed {
+    int64_t count = 0;
+    int64_t offset[kMaxTaps * 2];  // into the padded copies: component q's start + margin - t / q
+    T a[kMaxTaps * 2], b[kMaxTaps * 2];
+  };
+  std::vector<Feed> feeds(std::min(phases, n));
+  for (int64_t p = 0; p < static_cast<int64_t>(feeds.size()); ++p) {
+    Feed& feed = feeds[p];
+    for (int64_t q = 0; q < out_phases; ++q) {
+      for (int64_t k = 0; k < taps; ++k) {
+        const int64_t t = stride * q + dilation * k;
+        if (t % phases != p) continue;
+        feed.offset[feed.count] = q * padded + margin - t / phases;
+        feed.a[feed.count] = f_lo[k];
+        feed.b[feed.count] = f_hi[k];
+        ++feed.count;
+      }
+    }
+  }
   const T* lo_src[kMaxTaps * 2];
   const T* hi_src[kMaxTaps * 2];
-  T a[kMaxTaps * 2], b[kMaxTaps * 2];
   for (int64_t l = 0; l < lines; ++l) {
     for (int64_t p = 0; p < out_phases && p < n_out; ++p) {
       const int64_t count = (n_out - p + out_phases - 1) / out_phases;
@@ -176,20 +195,13 @@ void analysis_line_adjoint(const T* lo, const T* hi, int64_t n_out, int64_t out_
       std::copy(lo_line, lo_line + count, lo_pad + p * padded + margin);
       std::copy(hi_line, hi_line + count, hi_pad + p * padded + margin);
     }
-    for (int64_t p = 0; p < phases && p < n; ++p) {
-      int64_t count = 0;
-      for (int64_t q = 0; q < out_phases; ++q) {
-        for (int64_t k = 0; k < taps; ++k) {
-          const int64_t t = stride * q + dilation * k;
-          if (t % phases != p) continue;
-          lo_src[count] = lo_pad + q * padded + margin - t / phases;
-          hi_src[count] = hi_pad + q * padded + margin - t / phases;
-          a[count] = f_lo[k];
-          b[count] = f_hi[k];
-          ++count;
-        }
+    for (int64_t p = 0; p < static_cast<int64_t>(feeds.size()); ++p) {
+      const Feed& feed = feeds[p];
+      for (int64_t i = 0; i < feed.count; ++i) {
+        lo_src[i] = lo_pad + feed.offset[i];
+        hi_src[i] = hi_pad + feed.offset[i];
       }
-      fir2_adjoint(lo_src, hi_src, count, a, b, x_grad + l * x_step + p * in_capacity, true,
+      fir2_adjoint(lo_src, hi_src, feed.count, feed.a, feed.b, x_grad + l * x_step + p * in_capacity, true,
                    (n - p + phases - 1) / phases);
     }
   }

@@ -110,9 +110,12 @@ class TwinConvImpl : public torch::nn::Cloneable<TwinConvImpl> {
   torch::Tensor filters;                      ///< buffer (4, taps): H1, H2, G1, G2
 
  private:
-  /// The (L, packets) real matrix holding every section's weights at (output, selected packet).
-  torch::Tensor mixing_matrix() const;
-  torch::Tensor mix_rows_, mix_cols_;  // positions of the flattened section weights in that matrix
+  // Positions (output, packet) of the flattened section weights in the (L, packets) mixing matrix.
+  torch::Tensor mix_rows_, mix_cols_;
+  // Whether every output reads a single packet, and then the interleaved maps each output reads: its Re, or
+  // its Re and Im.
+  bool single_source_ = false;
+  torch::Tensor source_real_, source_complex_;
   torch::Tensor wavelet_on_grid(const torch::Tensor& luminance, int64_t origin_row, int64_t origin_col,
                                 int64_t step, int64_t rows, int64_t cols) const;
 };
