@@ -8,6 +8,7 @@ packages=(
   libjpeg62-turbo-dev libpng-dev zlib1g-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox fonts-dejavu-core
+  dataset-fashion-mnist
   python3-torch python3-numpy python3-dtcwt python3-pywt python3-pil
 )
 

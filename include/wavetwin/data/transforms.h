@@ -1,0 +1,74 @@
+// wavetwin/data/transforms.h: the reference's training and evaluation transforms on uint8 (H, W, C) images,
+// and the per-sample random numbers that drive them.
+//
+// Training (reference-system.md 6): RandomResizedCrop(size, scale (0.08, 1), ratio (3/4, 4/3), bilinear) ->
+// RandomHorizontalFlip(0.5) -> ToTensor -> Normalize(mean, std). Evaluation (7.1): Resize(shorter side) ->
+// CenterCrop(size) -> ToTensor -> Normalize. Crops and flips stay on uint8, where they are cheapest; the
+// resize is PIL's antialiased bilinear (data/image.h).
+#pragma once
+
+#include <torch/types.h>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace wavetwin::data {
+
+/// A counter-based random stream (splitmix64): the draws for a sample depend only on (seed, epoch, index),
+/// never on which thread handles it or in what order.
+class SampleRandom {
+ public:
+  SampleRandom(uint64_t seed, uint64_t epoch, uint64_t index);
+  uint64_t next();
+  /// Uniform in [0, 1).
+  double uniform();
+  /// Uniform in [lo, hi).
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+  /// Uniform integer in [lo, hi] (inclusive).
+  int64_t integer(int64_t lo, int64_t hi);
+
+ private:
+  uint64_t state_;
+};
+
+/// A window of an image.
+struct CropBox {
+  int64_t top = 0, left = 0, height = 0, width = 0;
+};
+
+/// torchvision's RandomResizedCrop.get_params: ten tries at an area fraction in `scale` and a log-uniform
+/// aspect ratio in `ratio` that fit, else the centred crop with the ratio clamped.
+CropBox random_resized_crop_box(int64_t height, int64_t width, std::array<double, 2> scale,
+                                std::array<double, 2> ratio, SampleRandom& random);
+
+/// Mirrors a uint8 (H, W, C) image left to right.
+torch::Tensor horizontal_flip(const torch::Tensor& image);
+
+/// uint8 (H, W, C) -> float32 (C, H, W): (x / 255 - mean[c]) / std[c]; one value each for grey images.
+torch::Tensor normalize(const torch::Tensor& image, const std::vector<double>& mean, const std::vector<double>& std);
+
+/// ImageNet's channel means and standard deviations (the reference uses them for every dataset).
+const std::vector<double>& imagenet_mean();
+const std::vector<double>& imagenet_std();
+
+/// What the loader does to each sample.
+struct TransformOptions {
+  /// Output size (square).
+  int64_t size = 224;
+  /// Training augmentation (random resized crop and flip); false: evaluation (resize, centre crop).
+  bool train = true;
+  std::array<double, 2> scale = {0.08, 1.0};
+  std::array<double, 2> ratio = {3.0 / 4.0, 4.0 / 3.0};
+  bool flip = true;
+  /// Evaluation: the shorter side is resized to this before the centre crop; 0 means `size` (the reference).
+  int64_t resize = 0;
+  /// Normalisation: ImageNet's by default; a single value is used for every channel.
+  std::vector<double> mean = {0.485, 0.456, 0.406};
+  std::vector<double> std = {0.229, 0.224, 0.225};
+};
+
+/// One sample through the transform: uint8 (H, W, C) -> float32 (C, size, size).
+torch::Tensor transform_image(const torch::Tensor& image, const TransformOptions& options, SampleRandom& random);
+
+}  // namespace wavetwin::data

@@ -1,0 +1,124 @@
+// src/data/transforms.cpp: random resized crops, flips, normalisation, and the per-sample random stream.
+#include "wavetwin/data/transforms.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "wavetwin/data/image.h"
+#include "wavetwin/error.h"
+
+namespace wavetwin::data {
+namespace {
+
+uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+SampleRandom::SampleRandom(uint64_t seed, uint64_t epoch, uint64_t index)
+    : state_(mix64(mix64(mix64(seed) ^ (epoch + 0x9e3779b97f4a7c15ULL)) ^ index)) {}
+
+uint64_t SampleRandom::next() {
+  state_ += 0x9e3779b97f4a7c15ULL;
+  return mix64(state_);
+}
+
+double SampleRandom::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+int64_t SampleRandom::integer(int64_t lo, int64_t hi) {
+  WAVETWIN_CHECK(lo <= hi, "random integer in [", lo, ", ", hi, "]; expected lo <= hi");
+  return lo + static_cast<int64_t>(next() % static_cast<uint64_t>(hi - lo + 1));
+}
+
+CropBox random_resized_crop_box(int64_t height, int64_t width, std::array<double, 2> scale,
+                                std::array<double, 2> ratio, SampleRandom& random) {
+  WAVETWIN_CHECK(scale[0] > 0 && scale[0] <= scale[1] && scale[1] <= 1 && ratio[0] > 0 && ratio[0] <= ratio[1],
+                 "random resized crop: scale (", scale[0], ", ", scale[1], "), ratio (", ratio[0], ", ", ratio[1],
+                 "); expected 0 < scale_min <= scale_max <= 1 and 0 < ratio_min <= ratio_max");
+  const double area = static_cast<double>(height * width);
+  const double log_lo = std::log(ratio[0]), log_hi = std::log(ratio[1]);
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    const double target = area * random.uniform(scale[0], scale[1]);
+    const double aspect = std::exp(random.uniform(log_lo, log_hi));
+    const auto w = static_cast<int64_t>(std::nearbyint(std::sqrt(target * aspect)));
+    const auto h = static_cast<int64_t>(std::nearbyint(std::sqrt(target / aspect)));
+    if (w > 0 && h > 0 && w <= width && h <= height) {
+      const int64_t top = random.integer(0, height - h), left = random.integer(0, width - w);
+      return {top, left, h, w};
+    }
+  }
+  // Fallback: the whole image, with the aspect ratio clamped into range, centred.
+  const double in_ratio = static_cast<double>(width) / height;
+  int64_t w = width, h = height;
+  if (in_ratio < ratio[0]) {
+    h = static_cast<int64_t>(std::nearbyint(w / ratio[0]));
+  } else if (in_ratio > ratio[1]) {
+    w = static_cast<int64_t>(std::nearbyint(h * ratio[1]));
+  }
+  return {(height - h) / 2, (width - w) / 2, h, w};
+}
+
+torch::Tensor horizontal_flip(const torch::Tensor& image) {
+  WAVETWIN_CHECK(image.dim() == 3, "horizontal flip: image of shape ", image.sizes(), "; expected (H, W, C)");
+  return image.flip({1});
+}
+
+const std::vector<double>& imagenet_mean() {
+  static const std::vector<double> mean = {0.485, 0.456, 0.406};
+  return mean;
+}
+
+const std::vector<double>& imagenet_std() {
+  static const std::vector<double> std = {0.229, 0.224, 0.225};
+  return std;
+}
+
+torch::Tensor normalize(const torch::Tensor& image_in, const std::vector<double>& mean, const std::vector<double>& std) {
+  WAVETWIN_CHECK(image_in.dim() == 3 && image_in.scalar_type() == torch::kUInt8, "normalize: image of shape ",
+                 image_in.sizes(), "; expected uint8 (H, W, C)");
+  const torch::Tensor image = image_in.contiguous();
+  const int64_t h = image.size(0), w = image.size(1), c = image.size(2);
+  const auto pick = [&](const std::vector<double>& v, int64_t ch, const char* what) {
+    WAVETWIN_CHECK(v.size() == 1 || static_cast<int64_t>(v.size()) >= c, "normalize: ", v.size(), " ", what,
+                   " values for ", c, " channels; expected 1 or ", c);
+    return v.size() == 1 ? v[0] : v[ch];
+  };
+  // One table of the 256 normalised values per channel.
+  std::vector<float> table(256 * c);
+  for (int64_t ch = 0; ch < c; ++ch) {
+    const double m = pick(mean, ch, "mean"), s = pick(std, ch, "std");
+    WAVETWIN_CHECK(s > 0, "normalize: std ", s, " for channel ", ch, "; expected > 0");
+    for (int v = 0; v < 256; ++v) table[ch * 256 + v] = static_cast<float>((v / 255.0 - m) / s);
+  }
+  torch::Tensor out = torch::empty({c, h, w}, torch::kFloat32);
+  const uint8_t* in = image.data_ptr<uint8_t>();
+  float* o = out.data_ptr<float>();
+  for (int64_t ch = 0; ch < c; ++ch) {
+    const float* t = table.data() + ch * 256;
+    float* plane = o + ch * h * w;
+    for (int64_t p = 0; p < h * w; ++p) plane[p] = t[in[p * c + ch]];
+  }
+  return out;
+}
+
+torch::Tensor transform_image(const torch::Tensor& image, const TransformOptions& options, SampleRandom& random) {
+  WAVETWIN_CHECK(options.size >= 1, "transform: size ", options.size, "; expected >= 1");
+  torch::Tensor out;
+  if (options.train) {
+    const CropBox box = random_resized_crop_box(image.size(0), image.size(1), options.scale, options.ratio, random);
+    out = crop(image, box.top, box.left, box.height, box.width);
+    if (box.height != options.size || box.width != options.size) out = resize(out, options.size, options.size);
+    if (options.flip && random.uniform() < 0.5) out = horizontal_flip(out);
+  } else {
+    const int64_t shorter = options.resize > 0 ? options.resize : options.size;
+    out = std::min(image.size(0), image.size(1)) == shorter ? image : resize_shorter(image, shorter);
+    out = center_crop(out, options.size, options.size);
+  }
+  return normalize(out, options.mean, options.std);
+}
+
+}  // namespace wavetwin::data

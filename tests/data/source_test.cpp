@@ -1,0 +1,107 @@
+// tests/data/source_test.cpp: opening datasets by spec, the reference's splits, the decoded-image cache.
+#include "wavetwin/data/source.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/support.h"
+
+namespace wavetwin::data {
+namespace {
+
+class SourceTest : public test::Seeded {
+ protected:
+  void SetUp() override { dir_ = test::temp_dir(); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void image(const std::string& relative, int value) {
+    const auto path = std::filesystem::path(dir_) / relative;
+    std::filesystem::create_directories(path.parent_path());
+    write_png(path.string(), torch::full({8, 8, 3}, value, torch::kUInt8));
+  }
+  // CIFAR-like folders: train/ with `per_class` images of each of 3 classes, test/ with one each.
+  void cifar_folders(int per_class) {
+    for (const std::string c : {"cat", "dog", "emu"}) {
+      for (int i = 0; i < per_class; ++i) image("cifar10/train/" + c + "/" + std::to_string(i) + ".png", i);
+      image("cifar10/test/" + c + "/0.png", 100);
+    }
+  }
+  std::string dir_;
+};
+
+TEST_F(SourceTest, CifarFoldersAreDecodedOnceThenReadFromTheCache) {
+  cifar_folders(5);
+  DataOptions options;
+  options.holdout_per_class = 2;
+  const DataSplits first = open_data("cifar10:" + dir_, options);
+  EXPECT_FALSE(first.cached);
+  EXPECT_EQ(first.train->size(), 9);
+  EXPECT_EQ(first.val->size(), 6);
+  EXPECT_EQ(first.test->size(), 3);
+  EXPECT_EQ(first.val->image(1)[0][0][0].item<int>(), 1);  // the second image of "cat"
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/cifar10/.wavetwin-cache/cifar10-train.pt"));
+  const DataSplits second = open_data("cifar10:" + dir_ + "/cifar10", options);
+  EXPECT_TRUE(second.cached);
+  EXPECT_TRUE(torch::equal(second.train->image(4), first.train->image(4)));
+  EXPECT_EQ(second.train->label(8), 2);
+  // A changed folder invalidates the cache.
+  image("cifar10/train/emu/9.png", 9);
+  const DataSplits third = open_data("cifar10:" + dir_, options);
+  EXPECT_FALSE(third.cached);
+  EXPECT_EQ(third.train->size(), 10);
+}
+
+TEST_F(SourceTest, CorruptImagesAreSkippedAndCountedUnlessStrict) {
+  cifar_folders(3);
+  std::ofstream(dir_ + "/cifar10/train/dog/bad.png") << "not a png";
+  DataOptions options;
+  options.holdout_per_class = 1;
+  options.cache_dir = dir_ + "/cache";
+  const DataSplits data = open_data("cifar10:" + dir_, options);
+  ASSERT_EQ(data.failures.size(), 1u);
+  EXPECT_NE(data.failures[0].file.string().find("bad.png"), std::string::npos);
+  EXPECT_EQ(data.train->size() + data.val->size(), 9);
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/cache/cifar10-train.pt"));
+  options.strict = true;
+  options.cache_dir = dir_ + "/cache2";
+  EXPECT_THROW_WITH(open_data("cifar10:" + dir_, options), "bad.png");
+}
+
+TEST_F(SourceTest, ImageNetLayoutHoldsOutPerClassAndTestsOnVal) {
+  for (const std::string c : {"n1", "n2"}) {
+    for (int i = 0; i < 4; ++i) image("inet/train/" + c + "/" + std::to_string(i) + ".png", i);
+    image("inet/val/" + c + "/v.png", 50);
+  }
+  DataOptions options;
+  options.holdout_per_class = 1;
+  const DataSplits data = open_data("folder:" + dir_ + "/inet", options);
+  EXPECT_EQ(data.train->size(), 6);
+  EXPECT_EQ(data.val->size(), 2);
+  EXPECT_EQ(data.test->size(), 2);
+  EXPECT_EQ(data.test->image(1)[0][0][0].item<int>(), 50);
+}
+
+TEST_F(SourceTest, BadSpecsAreNamed) {
+  EXPECT_THROW_WITH(open_data("imagenette:" + dir_), "unknown kind; expected fashion-mnist[:DIR], mnist:DIR");
+  EXPECT_THROW_WITH(open_data("cifar10:" + dir_), "neither CIFAR-10 binary batches");
+  EXPECT_THROW_WITH(open_data("mnist:" + dir_), "no train-images-idx3-ubyte[.gz]");
+  EXPECT_THROW_WITH(open_data("folder:" + dir_ + "/none"), "none: no such folder");
+  cifar_folders(2);
+  EXPECT_THROW_WITH(open_data("cifar10:" + dir_), "class cat has 2 images; expected more than the 100 held out");
+}
+
+TEST_F(SourceTest, SharedCifarJpegs) {
+  const std::string archive = test::shared_dir() + "/datasets/cifar10-jpg.tar.gz";
+  if (test::shared_dir().empty() || !std::filesystem::exists(archive)) GTEST_SKIP() << "needs " << archive;
+  std::string output;
+  // Only the test half: 10000 JPEGs, enough to check the decoding path on real files.
+  ASSERT_EQ(test::run_command("tar -xzf " + archive + " -C " + dir_ + " cifar10/test", &output), 0) << output;
+  const ImageFolderDataset folder(dir_ + "/cifar10/test");
+  EXPECT_EQ(folder.classes().size(), 10u);
+  std::vector<LoadFailure> failures;
+  const auto decoded = decode_all(folder, "cifar10-test", true, failures);
+  EXPECT_EQ(decoded->images().sizes(), (std::vector<int64_t>{10000, 32, 32, 3}));
+  EXPECT_TRUE(failures.empty());
+}
+
+}  // namespace
+}  // namespace wavetwin::data
