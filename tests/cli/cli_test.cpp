@@ -33,16 +33,12 @@ void expect_finite(const std::vector<std::vector<std::string>>& rows, size_t fir
   }
 }
 
-class CliTest : public test::Seeded {
+class CliTest : public test::TempDirTest {
  protected:
-  void SetUp() override { dir_ = test::temp_dir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   int wavetwin(const std::string& args, std::string* output) {
     return test::run_command(std::string(WAVETWIN_CLI_PATH) + " " + args, output);
   }
 
-  std::string dir_;
   const std::string image_ = test::source_path("tests/fixtures/image/natural_gray.png");
 };
 

@@ -9,10 +9,8 @@
 namespace wavetwin::data {
 namespace {
 
-class Cifar10Test : public test::Seeded {
+class Cifar10Test : public test::TempDirTest {
  protected:
-  void SetUp() override { dir_ = test::temp_dir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   // Record r of file f: label (f + r) % 10, pixel (y, x) of channel c = (r + 7 c + y + 3 x) % 256.
   void write_batch(const std::string& name, int f, int64_t records = 10000) {
     std::vector<uint8_t> bytes;
@@ -26,7 +24,6 @@ class Cifar10Test : public test::Seeded {
     }
     std::ofstream(dir_ + "/" + name, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   }
-  std::string dir_;
 };
 
 TEST_F(Cifar10Test, ReadsPlanarRecordsIntoImages) {

@@ -9,10 +9,8 @@
 namespace wavetwin::data {
 namespace {
 
-class DatasetTest : public test::Seeded {
+class DatasetTest : public test::TempDirTest {
  protected:
-  void SetUp() override { dir_ = test::temp_dir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   // A 4x5 RGB PNG whose every pixel is `value`.
   void image(const std::string& relative, int value, int64_t h = 4, int64_t w = 5) {
     const auto path = std::filesystem::path(dir_) / relative;
@@ -24,7 +22,6 @@ class DatasetTest : public test::Seeded {
     std::filesystem::create_directories(path.parent_path());
     std::ofstream(path) << content;
   }
-  std::string dir_;
 };
 
 TEST_F(DatasetTest, ImageFolderSortsClassesAndFilesAndKeepsOnlyImages) {

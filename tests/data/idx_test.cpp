@@ -12,10 +12,8 @@
 namespace wavetwin::data {
 namespace {
 
-class IdxTest : public test::Seeded {
+class IdxTest : public test::TempDirTest {
  protected:
-  void SetUp() override { dir_ = test::temp_dir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   static void put32(std::vector<uint8_t>& b, uint32_t v) {
     for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
   }
@@ -42,7 +40,6 @@ class IdxTest : public test::Seeded {
     write(gzip ? "images.gz" : "images", images, gzip);
     write(gzip ? "labels.gz" : "labels", labels, gzip);
   }
-  std::string dir_;
 };
 
 TEST_F(IdxTest, ReadsPlainAndGzipFiles) {

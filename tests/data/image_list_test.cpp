@@ -9,16 +9,13 @@
 namespace wavetwin::data {
 namespace {
 
-class ImageListTest : public test::Seeded {
+class ImageListTest : public test::TempDirTest {
  protected:
-  void SetUp() override { dir_ = test::temp_dir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   void touch(const std::string& relative, const std::string& text = "x") {
     const auto path = std::filesystem::path(dir_) / relative;
     std::filesystem::create_directories(path.parent_path());
     std::ofstream(path) << text;
   }
-  std::string dir_;
 };
 
 TEST_F(ImageListTest, ListsRegularFilesRecursivelySortedWithoutHiddenOnes) {

@@ -9,10 +9,8 @@
 namespace wavetwin::data {
 namespace {
 
-class SourceTest : public test::Seeded {
+class SourceTest : public test::TempDirTest {
  protected:
-  void SetUp() override { dir_ = test::temp_dir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   void image(const std::string& relative, int value) {
     const auto path = std::filesystem::path(dir_) / relative;
     std::filesystem::create_directories(path.parent_path());
@@ -25,7 +23,6 @@ class SourceTest : public test::Seeded {
       image("cifar10/test/" + c + "/0.png", 100);
     }
   }
-  std::string dir_;
 };
 
 TEST_F(SourceTest, CifarFoldersAreDecodedOnceThenReadFromTheCache) {

@@ -10,12 +10,7 @@
 namespace wavetwin::data {
 namespace {
 
-class TensorIoTest : public test::Seeded {
- protected:
-  void SetUp() override { dir_ = test::temp_dir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
-};
+class TensorIoTest : public test::TempDirTest {};
 
 TEST_F(TensorIoTest, RoundTripIsBitExact) {
   for (const auto dtype : {torch::kFloat32, torch::kFloat64}) {

@@ -9,12 +9,7 @@
 namespace wavetwin::report {
 namespace {
 
-class PlotTest : public test::Seeded {
- protected:
-  void SetUp() override { dir_ = test::temp_dir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
-};
+class PlotTest : public test::TempDirTest {};
 
 Figure two_panels() {
   Panel map;

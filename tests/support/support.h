@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,14 @@ int run_command(const std::string& command, std::string* output);
 
 /// A fresh empty directory under the system temporary directory.
 std::string temp_dir();
+
+/// A seeded fixture with a fresh temporary directory `dir_`, removed after each test.
+class TempDirTest : public Seeded {
+ protected:
+  void SetUp() override { dir_ = temp_dir(); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string dir_;
+};
 
 /// Absolute path of a file in the source tree.
 std::string source_path(const std::string& relative);
