@@ -16,5 +16,7 @@ Runner add_theory(CLI::App& app);
 Runner add_study(CLI::App& app);
 Runner add_kernels(CLI::App& app);
 Runner add_models(CLI::App& app);
+Runner add_train(CLI::App& app);
+Runner add_runs(CLI::App& app);
 
 }  // namespace wavetwin::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
       wavetwin::cli::add_study(app),
       wavetwin::cli::add_kernels(app),
       wavetwin::cli::add_models(app),
+      wavetwin::cli::add_train(app),
+      wavetwin::cli::add_runs(app),
   };
   try {
     app.parse(argc, argv);

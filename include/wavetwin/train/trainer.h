@@ -1,0 +1,84 @@
+// wavetwin/train/trainer.h: training a model of the zoo with a recipe: SGD with momentum and weight decay,
+// the epoch schedule, gradient accumulation, the twins' filter-selection penalty, validation after every
+// epoch, atomic checkpoints and exact resumption.
+//
+// Exactness: the model is initialised from the seed, the loader's order and augmentation depend only on
+// (seed, epoch), and each checkpoint holds the optimiser's momenta and the random generator's state, so a run
+// resumed from its last checkpoint ends with the same weights as one never interrupted (same thread count).
+#pragma once
+
+#include <torch/types.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "wavetwin/data/source.h"
+#include "wavetwin/models/model.h"
+#include "wavetwin/train/checkpoint.h"
+#include "wavetwin/train/recipe.h"
+#include "wavetwin/train/run_store.h"
+
+namespace wavetwin::train {
+
+/// Where an epoch is, for progress displays.
+struct Progress {
+  int64_t epoch = 0, epochs = 0;    ///< 1-based epoch, of `epochs`
+  int64_t batch = 0, batches = 0;   ///< optimiser steps done in this epoch, of `batches`
+  double loss = 0;                  ///< running mean of the epoch's training loss
+  double images_per_second = 0;
+  double eta_seconds = 0;           ///< to the end of the epoch
+  bool validating = false;
+};
+
+struct TrainerOptions {
+  Recipe recipe;
+  /// Folder of this run's checkpoints: last.pt, best.pt and epoch-<N>.pt.
+  std::string checkpoint_dir;
+  uint64_t seed = 0;
+  /// Also keep the checkpoint of every Nth epoch (0: only the last and the best).
+  int64_t keep_every = 0;
+  int64_t loader_threads = 0;
+  /// A corrupt image stops the run instead of being skipped and counted.
+  bool strict = false;
+  torch::Device device = torch::kCPU;
+  /// Stop after this many epochs in this call (-1: run to the recipe's end); the run can be resumed.
+  int64_t stop_after = -1;
+  std::function<void(const Progress&)> progress;
+};
+
+/// Top-1 and top-5 errors (%) of `model` on `dataset` with the one-crop transform at `size`.
+struct Accuracy {
+  double top1 = 0, top5 = 0;
+  int64_t images = 0;
+};
+Accuracy evaluate_onecrop(models::Model& model, std::shared_ptr<const data::Dataset> dataset, int64_t size,
+                          int64_t batch, torch::Device device, int64_t threads);
+
+class Trainer {
+ public:
+  /// `store` may be null (no records); `run` is the run's id in it.
+  Trainer(std::shared_ptr<models::Model> model, data::DataSplits data, TrainerOptions options, RunStore* store,
+          int64_t run);
+  /// Continues from the run's last checkpoint (checkpoint_dir/last.pt). Throws wavetwin::Error when absent.
+  void resume();
+  /// Trains to the recipe's last epoch (or `stop_after` epochs); throws wavetwin::Error when the loss
+  /// becomes NaN or infinite, keeping the last good checkpoint.
+  void run();
+  const TrainState& state() const { return state_; }
+  torch::optim::SGD& optimizer() { return *optimizer_; }
+
+ private:
+  EpochRecord train_epoch(int64_t epoch);
+  void checkpoint(const EpochRecord& record);
+
+  std::shared_ptr<models::Model> model_;
+  data::DataSplits data_;
+  TrainerOptions options_;
+  RunStore* store_;
+  int64_t run_;
+  std::unique_ptr<torch::optim::SGD> optimizer_;
+  TrainState state_;
+};
+
+}  // namespace wavetwin::train

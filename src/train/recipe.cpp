@@ -1,0 +1,77 @@
+// src/train/recipe.cpp: the reference's recipes and the learning-rate schedules.
+#include "wavetwin/train/recipe.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "wavetwin/error.h"
+
+namespace wavetwin::train {
+
+std::vector<std::string> preset_names() { return {"imagenet-alexnet", "imagenet-resnet", "cifar10-resnet"}; }
+
+Recipe preset(const std::string& name) {
+  Recipe r;
+  r.name = name;
+  if (name == "imagenet-alexnet") {
+    r.lr = 0.01;
+    r.lambdas = {0.0, 0.0041, 0.00032};  // the AlexNet twins' sections (6, 24, 64), reference-system.md 4.2
+  } else if (name == "imagenet-resnet") {
+    r.lr = 0.1;
+  } else if (name == "cifar10-resnet") {
+    r.lr = 0.1, r.step = 100, r.epochs = 300, r.size = 32;
+  } else {
+    std::string names;
+    for (const auto& n : preset_names()) names += (names.empty() ? "" : ", ") + n;
+    WAVETWIN_FAIL("recipe '", name, "': unknown; expected one of ", names);
+  }
+  return r;
+}
+
+double learning_rate(const Recipe& r, int64_t epoch) {
+  if (r.warmup > 0 && epoch < r.warmup) return r.lr * static_cast<double>(epoch + 1) / r.warmup;
+  switch (r.schedule) {
+    case Schedule::kStep: return r.lr * std::pow(r.gamma, static_cast<double>(epoch / r.step));
+    case Schedule::kCosine: return r.lr * (1 + std::cos(M_PI * epoch / r.epochs)) / 2;
+    case Schedule::kConstant: return r.lr;
+  }
+  return r.lr;
+}
+
+void validate(const Recipe& r) {
+  WAVETWIN_CHECK(r.lr > 0 && std::isfinite(r.lr), "recipe: lr ", r.lr, "; expected a positive number");
+  WAVETWIN_CHECK(r.momentum >= 0 && r.momentum < 1, "recipe: momentum ", r.momentum, "; expected 0 <= momentum < 1");
+  WAVETWIN_CHECK(r.weight_decay >= 0, "recipe: weight decay ", r.weight_decay, "; expected >= 0");
+  WAVETWIN_CHECK(r.step >= 1 && r.gamma > 0, "recipe: step ", r.step, ", gamma ", r.gamma, "; expected step >= 1, gamma > 0");
+  WAVETWIN_CHECK(r.epochs >= 1 && r.warmup >= 0, "recipe: ", r.epochs, " epochs, ", r.warmup,
+                 " warm-up epochs; expected epochs >= 1, warm-up >= 0");
+  WAVETWIN_CHECK(r.batch >= 1 && r.accumulate >= 1 && r.batch % r.accumulate == 0, "recipe: batch ", r.batch,
+                 " in ", r.accumulate, " sub-batches; expected a batch that is a multiple of the sub-batch count");
+  WAVETWIN_CHECK(r.size >= 8, "recipe: size ", r.size, "; expected >= 8");
+}
+
+Schedule parse_schedule(const std::string& name) {
+  if (name == "step") return Schedule::kStep;
+  if (name == "cosine") return Schedule::kCosine;
+  if (name == "constant") return Schedule::kConstant;
+  WAVETWIN_FAIL("schedule '", name, "': unknown; expected step, cosine or constant");
+}
+
+std::string schedule_name(Schedule s) {
+  return s == Schedule::kStep ? "step" : s == Schedule::kCosine ? "cosine" : "constant";
+}
+
+std::string recipe_json(const Recipe& r) {
+  std::ostringstream out;
+  out.precision(10);
+  out << "{\"name\": \"" << r.name << "\", \"lr\": " << r.lr << ", \"momentum\": " << r.momentum
+      << ", \"weight_decay\": " << r.weight_decay << ", \"schedule\": \"" << schedule_name(r.schedule)
+      << "\", \"step\": " << r.step << ", \"gamma\": " << r.gamma << ", \"warmup\": " << r.warmup
+      << ", \"epochs\": " << r.epochs << ", \"batch\": " << r.batch << ", \"accumulate\": " << r.accumulate
+      << ", \"size\": " << r.size << ", \"holdout\": " << r.holdout << ", \"lambdas\": [";
+  for (size_t i = 0; i < r.lambdas.size(); ++i) out << (i ? ", " : "") << r.lambdas[i];
+  out << "]}";
+  return out.str();
+}
+
+}  // namespace wavetwin::train
