@@ -1,5 +1,6 @@
 // apps/wavetwin/runs.cpp: `wavetwin runs list|show NAME|export NAME --json|rm NAME`: the run store.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "commands.h"
@@ -63,6 +64,8 @@ Runner add_runs(CLI::App& app) {
   exporter->add_flag("--json", a->json, "JSON (the only format)");
   CLI::App* rm = sub->add_subcommand("rm", "Remove a run's records (its checkpoint files stay)");
   rm->add_option("name", a->name, "Run name")->required();
+  // --store may come after the action (`wavetwin runs list --store PATH`).
+  for (CLI::App* action : {list, show, exporter, rm}) action->fallthrough();
   return [sub, list, show, exporter, rm, a] {
     if (!sub->parsed()) return;
     WAVETWIN_CHECK(list->parsed() || std::filesystem::exists(a->store), a->store, ": no run store; expected the ",

@@ -2,11 +2,14 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "support/support.h"
 #include "wavetwin/data/image.h"
 #include "wavetwin/data/tensor_io.h"
+#include "wavetwin/models/model.h"
 #include "wavetwin/report/plot.h"
+#include "wavetwin/train/checkpoint.h"
 
 namespace wavetwin {
 namespace {
@@ -217,6 +220,73 @@ TEST_F(CliTest, KernelsPicksALayerOfAStateDict) {
   EXPECT_NE(out.find("fc.weight has shape [2, 3]"), std::string::npos) << out;
   EXPECT_EQ(wavetwin("kernels " + dir_ + "/sd.pt --layer conv9 --out " + dir_ + "/k", &out), 2);
   EXPECT_NE(out.find("no tensor named conv9; 4-D tensors: conv1.weight"), std::string::npos) << out;
+}
+
+// A folder of 3 classes x 8 small RGB images, class c brighter in channel c.
+void write_tiny_folder(const std::string& root) {
+  for (int c = 0; c < 3; ++c) {
+    std::filesystem::create_directories(root + "/" + std::to_string(c));
+    for (int i = 0; i < 8; ++i) {
+      torch::Tensor image = torch::randint(0, 100, {16, 16, 3}, torch::kUInt8);
+      image.select(2, c) += 120;
+      data::write_png(root + "/" + std::to_string(c) + "/" + std::to_string(i) + ".png", image);
+    }
+  }
+}
+
+TEST_F(CliTest, TrainRecordsTheRunAndRunsShowsIt) {
+  write_tiny_folder(dir_ + "/tiny");
+  const std::string train = "train 'resnet18 --classes 3' --data folder:" + dir_ + "/tiny --holdout 2 --epochs 2 "
+                            "--batch 6 --size 16 --lr 0.02 --store " + dir_ + "/runs/runs.db --name r";
+  std::string out;
+  ASSERT_EQ(wavetwin(train, &out), 0) << out;
+  EXPECT_NE(out.find("run r: resnet18 --classes 3 on folder:"), std::string::npos) << out;
+  EXPECT_NE(out.find("epoch   2"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/runs/r/last.pt"));
+  EXPECT_EQ(wavetwin(train, &out), 2);  // the name is taken
+  EXPECT_NE(out.find("a run named 'r' exists; expected a new name, --resume"), std::string::npos) << out;
+  const std::string store = " --store " + dir_ + "/runs/runs.db";
+  ASSERT_EQ(wavetwin("runs list" + store, &out), 0) << out;
+  EXPECT_NE(out.find("finished"), std::string::npos) << out;
+  ASSERT_EQ(wavetwin("runs show r" + store, &out), 0) << out;
+  EXPECT_NE(out.find("checkpoint last  epoch 2"), std::string::npos) << out;
+  ASSERT_EQ(wavetwin("runs export r --json" + store, &out), 0) << out;
+  EXPECT_NE(out.find("\"epochs\": ["), std::string::npos) << out;
+  ASSERT_EQ(wavetwin("runs rm r" + store, &out), 0) << out;
+  EXPECT_EQ(wavetwin("runs show r" + store, &out), 2);
+  EXPECT_NE(out.find("no run named 'r'"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("train R18C --data cifar10:" + dir_ + "/none --store " + dir_ + "/x.db", &out), 2);
+  EXPECT_NE(out.find("neither CIFAR-10 binary batches"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("train R18C --recipe fast --data folder:" + dir_ + "/tiny", &out), 2);
+  EXPECT_NE(out.find("recipe 'fast': unknown"), std::string::npos) << out;
+}
+
+// Killed with SIGKILL once its first checkpoint exists, then resumed, a run ends with the weights of the same
+// run never interrupted.
+TEST_F(CliTest, TrainKilledAndResumedEqualsUninterrupted) {
+  write_tiny_folder(dir_ + "/tiny");
+  const auto command = [&](const std::string& name) {
+    return std::string(WAVETWIN_CLI_PATH) + " train 'resnet18 --twin rmax --classes 3' --data folder:" + dir_ +
+           "/tiny --holdout 2 --epochs 4 --batch 6 --size 16 --lr 0.02 --seed 4 --store " + dir_ +
+           "/runs/runs.db --name " + name;
+  };
+  std::string out;
+  ASSERT_EQ(test::run_command(command("u"), &out), 0) << out;
+  ASSERT_EQ(test::run_command(command("k") + " > " + dir_ + "/k.log 2>&1 & echo $!", &out), 0) << out;
+  const std::string pid = out.substr(0, out.find_first_of("\n"));
+  for (int i = 0; i < 600 && !std::filesystem::exists(dir_ + "/runs/k/last.pt"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(std::filesystem::exists(dir_ + "/runs/k/last.pt"));
+  test::run_command("kill -9 " + pid, &out);
+  test::run_command("while kill -0 " + pid + " 2>/dev/null; do sleep 0.1; done", &out);
+  ASSERT_EQ(test::run_command(command("k") + " --resume", &out), 0) << out;
+  const auto spec = models::parse_model_spec("resnet18 --twin rmax --classes 3");
+  const auto a = models::make_model(spec), b = models::make_model(spec);
+  EXPECT_EQ(train::load_checkpoint(dir_ + "/runs/u/last.pt", *a, nullptr).epoch, 4);
+  EXPECT_EQ(train::load_checkpoint(dir_ + "/runs/k/last.pt", *b, nullptr).epoch, 4);
+  const auto pb = b->named_parameters();
+  for (const auto& p : a->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
 }
 
 }  // namespace
