@@ -48,7 +48,17 @@ ImageFolderDataset::ImageFolderDataset(const std::string& root, ColorMode mode) 
   if (mode_ == ColorMode::kAsStored) mode_ = read_image(files_.front().string()).size(2) == 1 ? ColorMode::kGray : ColorMode::kRgb;
 }
 
+torch::Tensor Dataset::image_window(int64_t i, const WindowChooser& choose, int64_t /*min_side*/) const {
+  const torch::Tensor whole = image(i);
+  const CropBox box = choose(whole.size(0), whole.size(1));
+  return crop(whole, box.top, box.left, box.height, box.width);
+}
+
 torch::Tensor ImageFolderDataset::image(int64_t i) const { return read_image(files_[i].string(), mode_); }
+
+torch::Tensor ImageFolderDataset::image_window(int64_t i, const WindowChooser& choose, int64_t min_side) const {
+  return read_image_window(files_[i].string(), mode_, choose, min_side);
+}
 
 TensorDataset::TensorDataset(torch::Tensor images, torch::Tensor labels, std::vector<std::string> classes,
                              std::string name)

@@ -6,9 +6,11 @@
 #include <png.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csetjmp>
 #include <cstring>
+#include <vector>
 
 #include "wavetwin/data/file.h"
 #include "wavetwin/error.h"
@@ -35,7 +37,9 @@ void jpeg_warning(j_common_ptr info, int level) {
   if (level < 0 && info->err->msg_code == JWRN_JPEG_EOF) reinterpret_cast<JpegError*>(info->err)->truncated = true;
 }
 
-torch::Tensor decode_jpeg(const unsigned char* data, size_t size, const std::string& name) {
+// With `choose`, only the window it picks, at the coarsest allowed DCT scale (see read_image_window).
+torch::Tensor decode_jpeg(const unsigned char* data, size_t size, const std::string& name,
+                          const WindowChooser* choose = nullptr, int64_t min_side = 0) {
   jpeg_decompress_struct info{};
   JpegError error{};
   info.err = jpeg_std_error(&error.manager);
@@ -53,29 +57,74 @@ torch::Tensor decode_jpeg(const unsigned char* data, size_t size, const std::str
   jpeg_read_header(&info, TRUE);
   const bool cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
   info.out_color_space = cmyk ? JCS_CMYK : (info.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB);
+  CropBox box{0, 0, static_cast<int64_t>(info.image_height), static_cast<int64_t>(info.image_width)};
+  int64_t scale = 1;
+  if (choose) {
+    try {
+      box = (*choose)(info.image_height, info.image_width);
+    } catch (...) {
+      jpeg_destroy_decompress(&info);
+      throw;
+    }
+    if (box.top < 0 || box.left < 0 || box.height < 1 || box.width < 1 ||
+        box.top + box.height > static_cast<int64_t>(info.image_height) ||
+        box.left + box.width > static_cast<int64_t>(info.image_width)) {
+      jpeg_destroy_decompress(&info);
+      WAVETWIN_FAIL(name, ": window ", box.height, "x", box.width, " at (", box.top, ", ", box.left, ") of a ",
+                    info.image_height, "x", info.image_width, " image; expected a window inside the image");
+    }
+    while (min_side > 0 && scale < 8 && box.height / (2 * scale) >= min_side && box.width / (2 * scale) >= min_side) {
+      scale *= 2;
+    }
+    info.scale_num = 1;
+    info.scale_denom = static_cast<unsigned>(scale);
+  }
   jpeg_start_decompress(&info);
+  // The window on the scaled image: every scaled pixel that holds part of it.
+  const int64_t out_h = info.output_height, out_w = info.output_width;
+  const int64_t top = box.top / scale, left = box.left / scale;
+  const int64_t bottom = std::min(out_h, (box.top + box.height + scale - 1) / scale);
+  const int64_t right = std::min(out_w, (box.left + box.width + scale - 1) / scale);
+  // Decoded with one iMCU of margin on every side: chroma upsampling treats the edges of a cropped or skipped
+  // region as image edges, which would change the pixels next to them.
+  const int64_t margin_w = info.max_h_samp_factor * info.min_DCT_scaled_size;
+  const int64_t margin_h = info.max_v_samp_factor * info.min_DCT_scaled_size;
+  const int64_t first_row = std::max<int64_t>(0, top - margin_h), end_row = std::min(out_h, bottom + margin_h);
+  const int64_t first_col = std::max<int64_t>(0, left - margin_w), end_col = std::min(out_w, right + margin_w);
+  JDIMENSION x_offset = static_cast<JDIMENSION>(first_col), x_width = static_cast<JDIMENSION>(end_col - first_col);
+  if (first_col > 0 || end_col < out_w) jpeg_crop_scanline(&info, &x_offset, &x_width);  // widened to iMCU columns
+  if (first_row > 0) jpeg_skip_scanlines(&info, static_cast<JDIMENSION>(first_row));
   const int64_t w = info.output_width, c = info.output_components;
-  pixels.resize(static_cast<size_t>(info.output_height) * w * c);
+  pixels.resize(static_cast<size_t>(end_row - first_row) * w * c);
   uint8_t* out = pixels.data();
-  while (info.output_scanline < info.output_height) {
-    JSAMPROW row = out + static_cast<int64_t>(info.output_scanline) * w * c;
+  for (int64_t row_index = 0; row_index < end_row - first_row; ++row_index) {
+    JSAMPROW row = out + row_index * w * c;
     jpeg_read_scanlines(&info, &row, 1);
   }
   bool adobe = false;
   for (jpeg_saved_marker_ptr m = info.marker_list; m != nullptr; m = m->next) {
     adobe = adobe || (m->marker == JPEG_APP0 + 14 && m->data_length >= 5 && std::memcmp(m->data, "Adobe", 5) == 0);
   }
-  jpeg_finish_decompress(&info);
+  // Rows below the window are never decoded.
+  if (end_row == out_h) {
+    jpeg_finish_decompress(&info);
+  } else {
+    jpeg_abort_decompress(&info);
+  }
   jpeg_destroy_decompress(&info);
-  const int64_t h = static_cast<int64_t>(pixels.size()) / (w * c);
-  const torch::Tensor raw = torch::from_blob(pixels.data(), {h, w, c}, torch::kUInt8).clone();
+  const int64_t h = bottom - top;
+  const torch::Tensor raw = torch::from_blob(pixels.data(), {end_row - first_row, w, c}, torch::kUInt8)
+                                .narrow(0, top - first_row, h)
+                                .narrow(1, left - static_cast<int64_t>(x_offset), right - left)
+                                .clone();
   WAVETWIN_CHECK(!error.truncated, name, ": truncated JPEG (data ends before the last scanline)");
   if (!cmyk) return raw;
   // CMYK -> RGB as PIL: Adobe files store inverted ink values.
-  torch::Tensor image = torch::empty({h, w, 3}, torch::kUInt8);
+  const int64_t rw = raw.size(1);  // raw is contiguous (a clone)
+  torch::Tensor image = torch::empty({h, rw, 3}, torch::kUInt8);
   const uint8_t* src = raw.data_ptr<uint8_t>();
   uint8_t* dst = image.data_ptr<uint8_t>();
-  for (int64_t i = 0; i < h * w; ++i) {
+  for (int64_t i = 0; i < h * rw; ++i) {
     const int k = adobe ? src[4 * i + 3] : 255 - src[4 * i + 3];
     for (int ch = 0; ch < 3; ++ch) {
       const int ink = adobe ? src[4 * i + ch] : 255 - src[4 * i + ch];
@@ -202,6 +251,18 @@ torch::Tensor decode_image(const void* data, size_t size, const std::string& nam
 torch::Tensor read_image(const std::string& path, ColorMode mode) {
   const std::vector<char> bytes = read_file(path);
   return decode_image(bytes.data(), bytes.size(), path, mode);
+}
+
+torch::Tensor read_image_window(const std::string& path, ColorMode mode, const WindowChooser& choose,
+                                int64_t min_side) {
+  const std::vector<char> bytes = read_file(path);
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (bytes.size() >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
+    return convert_color(decode_jpeg(data, bytes.size(), path, &choose, min_side), mode);
+  }
+  const torch::Tensor image = decode_image(bytes.data(), bytes.size(), path, mode);
+  const CropBox box = choose(image.size(0), image.size(1));
+  return crop(image, box.top, box.left, box.height, box.width);
 }
 
 torch::Tensor convert_color(const torch::Tensor& image, ColorMode mode) {

@@ -67,7 +67,16 @@ Batch Loader::make_batch(int64_t b) {
     const int64_t index = order_[k];
     try {
       SampleRandom random(options_.seed, static_cast<uint64_t>(epoch_), static_cast<uint64_t>(index));
-      images.push_back(transform_image(dataset_->image(index), transform_, random));
+      if (transform_.train) {
+        // The crop is drawn from the image's size before decoding, so that only the window is decoded.
+        const WindowChooser choose = [&](int64_t h, int64_t w) {
+          return random_resized_crop_box(h, w, transform_.scale, transform_.ratio, random);
+        };
+        const torch::Tensor window = dataset_->image_window(index, choose, transform_.jpeg_scaling ? transform_.size : 0);
+        images.push_back(transform_window(window, transform_, random));
+      } else {
+        images.push_back(transform_image(dataset_->image(index), transform_, random));
+      }
     } catch (const std::exception& e) {
       WAVETWIN_CHECK(!options_.strict, e.what());
       std::lock_guard<std::mutex> lock(mutex_);

@@ -105,20 +105,22 @@ torch::Tensor normalize(const torch::Tensor& image_in, const std::vector<double>
   return out;
 }
 
+torch::Tensor transform_window(const torch::Tensor& window, const TransformOptions& options, SampleRandom& random) {
+  torch::Tensor out = window;
+  if (out.size(0) != options.size || out.size(1) != options.size) out = resize(out, options.size, options.size);
+  if (options.flip && random.uniform() < 0.5) out = horizontal_flip(out);
+  return normalize(out, options.mean, options.std);
+}
+
 torch::Tensor transform_image(const torch::Tensor& image, const TransformOptions& options, SampleRandom& random) {
   WAVETWIN_CHECK(options.size >= 1, "transform: size ", options.size, "; expected >= 1");
-  torch::Tensor out;
   if (options.train) {
     const CropBox box = random_resized_crop_box(image.size(0), image.size(1), options.scale, options.ratio, random);
-    out = crop(image, box.top, box.left, box.height, box.width);
-    if (box.height != options.size || box.width != options.size) out = resize(out, options.size, options.size);
-    if (options.flip && random.uniform() < 0.5) out = horizontal_flip(out);
-  } else {
-    const int64_t shorter = options.resize > 0 ? options.resize : options.size;
-    out = std::min(image.size(0), image.size(1)) == shorter ? image : resize_shorter(image, shorter);
-    out = center_crop(out, options.size, options.size);
+    return transform_window(crop(image, box.top, box.left, box.height, box.width), options, random);
   }
-  return normalize(out, options.mean, options.std);
+  const int64_t shorter = options.resize > 0 ? options.resize : options.size;
+  const torch::Tensor resized = std::min(image.size(0), image.size(1)) == shorter ? image : resize_shorter(image, shorter);
+  return normalize(center_crop(resized, options.size, options.size), options.mean, options.std);
 }
 
 }  // namespace wavetwin::data

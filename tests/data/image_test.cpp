@@ -107,6 +107,55 @@ TEST_F(ImageTest, CropsUseTorchvisionRounding) {
   EXPECT_THROW_WITH(crop(image, 50, 0, 10, 10), "expected a window inside the image");
 }
 
+// At full scale a decoded window equals the same window of the whole decoded image, pixel for pixel (edges,
+// interior, tiny and whole windows); PNGs are decoded whole and cropped.
+TEST_F(ImageTest, WindowsEqualCropsOfTheWholeImage) {
+  std::vector<std::string> files = {test::source_path("tests/fixtures/image/natural_rgb.jpg"),
+                                    test::source_path("tests/fixtures/image/natural_gray.png")};
+  const std::string sample = test::shared_dir() + "/datasets/imagenet-sample-1000.tar";
+  const std::string dir = test::temp_dir();
+  std::string out;
+  if (!test::shared_dir().empty() && std::filesystem::exists(sample) &&
+      test::run_command("tar -xf " + sample + " -C " + dir + " imagenet-sample/n01443537_goldfish.JPEG "
+                        "imagenet-sample/n09472597_volcano.JPEG", &out) == 0) {
+    files.push_back(dir + "/imagenet-sample/n01443537_goldfish.JPEG");
+    files.push_back(dir + "/imagenet-sample/n09472597_volcano.JPEG");
+  }
+  for (const auto& file : files) {
+    const torch::Tensor whole = read_image(file, ColorMode::kRgb);
+    const int64_t h = whole.size(0), w = whole.size(1);
+    const std::vector<CropBox> boxes = {{0, 0, h, w}, {0, 0, 1, 1}, {h - 5, w - 7, 5, 7}, {h / 3, w / 4, h / 2, w / 3},
+                                        {17, 33, 9, 40}, {1, w / 2, h - 1, 3}};
+    for (const CropBox& box : boxes) {
+      const torch::Tensor window = read_image_window(file, ColorMode::kRgb, [&](int64_t hh, int64_t ww) {
+        EXPECT_EQ(hh, h);
+        EXPECT_EQ(ww, w);
+        return box;
+      }, 0);
+      EXPECT_TRUE(torch::equal(window, crop(whole, box.top, box.left, box.height, box.width)))
+          << file << " window " << box.height << "x" << box.width << " at " << box.top << "," << box.left;
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// With a minimum side, a JPEG window is decoded at the coarsest DCT scale keeping it that large: about half
+// the size at 1/2, and close to the window of the image downscaled by 2.
+TEST_F(ImageTest, ScaledWindowsAreSmallerAndClose) {
+  const std::string file = test::source_path("tests/fixtures/image/natural_rgb.jpg");  // 61 x 77
+  const CropBox box{4, 8, 48, 60};
+  const auto choose = [&](int64_t, int64_t) { return box; };
+  const torch::Tensor half = read_image_window(file, ColorMode::kRgb, choose, 20);
+  EXPECT_EQ(half.sizes(), (std::vector<int64_t>{24, 30, 3}));
+  const torch::Tensor reference = resize(crop(read_image(file, ColorMode::kRgb), 4, 8, 48, 60), 24, 30);
+  const double mean_error = (half.to(torch::kFloat) - reference.to(torch::kFloat)).abs().mean().item<double>();
+  EXPECT_LT(mean_error, 8.0);
+  EXPECT_EQ(read_image_window(file, ColorMode::kRgb, choose, 25).sizes(), (std::vector<int64_t>{48, 60, 3}));
+  EXPECT_EQ(read_image_window(file, ColorMode::kGray, choose, 12).sizes(), (std::vector<int64_t>{12, 15, 1}));
+  EXPECT_THROW_WITH(read_image_window(file, ColorMode::kRgb, [](int64_t h, int64_t w) { return CropBox{1, 1, h, w}; }, 0),
+                    "expected a window inside the image");
+}
+
 TEST_F(ImageTest, PngRoundTrip) {
   for (const int64_t c : {1, 3}) {
     const torch::Tensor image = torch::randint(0, 256, {19, 23, c}, torch::kUInt8);

@@ -110,6 +110,39 @@ TEST_F(LoaderTest, CorruptSamplesAreSkippedAndCountedOrFatalWhenStrict) {
   std::filesystem::remove_all(dir);
 }
 
+// Training batches decode only each crop window of a JPEG; at full scale the result is that of decoding the
+// whole file (the reference's pixels), and with DCT scaling it stays close.
+TEST_F(LoaderTest, WindowedJpegDecodingGivesTheSameSamples) {
+  const std::string dir = test::temp_dir();
+  for (const std::string c : {"a", "b"}) {
+    std::filesystem::create_directories(dir + "/" + c);
+    for (int i = 0; i < 3; ++i) {
+      std::filesystem::copy_file(test::source_path("tests/fixtures/image/natural_rgb.jpg"),
+                                 dir + "/" + c + "/" + std::to_string(i) + ".jpg");
+    }
+  }
+  const auto folder = std::make_shared<ImageFolderDataset>(dir);
+  TransformOptions transform = small();
+  transform.size = 16;
+  transform.jpeg_scaling = false;
+  LoaderOptions options;
+  options.batch = 6;
+  options.seed = 2;
+  Loader loader(folder, transform, options);
+  const auto batches = epoch(loader, 1);
+  ASSERT_EQ(batches.size(), 1u);
+  for (int64_t k = 0; k < 6; ++k) {
+    const int64_t index = batches[0].indices[k];
+    SampleRandom random(2, 1, index);
+    EXPECT_TRUE(torch::equal(batches[0].images[k], transform_image(folder->image(index), transform, random))) << k;
+  }
+  transform.jpeg_scaling = true;
+  Loader scaled(folder, transform, options);
+  const auto fast = epoch(scaled, 1);
+  EXPECT_LT((fast[0].images - batches[0].images).abs().mean().item<double>(), 0.2);  // normalised units
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(LoaderTest, BadOptionsAreNamed) {
   LoaderOptions options;
   options.batch = 0;

@@ -26,6 +26,10 @@ class Dataset {
   virtual int64_t label(int64_t i) const = 0;
   /// Sample i as uint8 (H, W, C); throws wavetwin::Error naming the file when it cannot be decoded.
   virtual torch::Tensor image(int64_t i) const = 0;
+  /// The window of sample i that `choose` picks from its size (see read_image_window: JPEG files are
+  /// decoded only there, at a reduced DCT scale when `min_side` allows). By default the whole image is
+  /// decoded and cropped.
+  virtual torch::Tensor image_window(int64_t i, const WindowChooser& choose, int64_t min_side) const;
   /// Where sample i comes from (a file path, or the dataset's name and the index), for messages.
   virtual std::string where(int64_t i) const = 0;
   virtual const std::vector<std::string>& classes() const = 0;
@@ -43,6 +47,7 @@ class ImageFolderDataset : public Dataset {
   int64_t size() const override { return static_cast<int64_t>(files_.size()); }
   int64_t label(int64_t i) const override { return labels_[i]; }
   torch::Tensor image(int64_t i) const override;
+  torch::Tensor image_window(int64_t i, const WindowChooser& choose, int64_t min_side) const override;
   std::string where(int64_t i) const override { return files_[i].string(); }
   const std::vector<std::string>& classes() const override { return classes_; }
   int64_t channels() const override { return mode_ == ColorMode::kGray ? 1 : 3; }
@@ -84,6 +89,9 @@ class SubsetDataset : public Dataset {
   int64_t size() const override { return static_cast<int64_t>(indices_.size()); }
   int64_t label(int64_t i) const override { return base_->label(indices_[i]); }
   torch::Tensor image(int64_t i) const override { return base_->image(indices_[i]); }
+  torch::Tensor image_window(int64_t i, const WindowChooser& choose, int64_t min_side) const override {
+    return base_->image_window(indices_[i], choose, min_side);
+  }
   std::string where(int64_t i) const override { return base_->where(indices_[i]); }
   const std::vector<std::string>& classes() const override { return base_->classes(); }
   int64_t channels() const override { return base_->channels(); }

@@ -7,6 +7,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace wavetwin::data {
@@ -17,6 +18,14 @@ enum class ColorMode {
   kRgb,       ///< 3 channels
 };
 
+/// A window of an image.
+struct CropBox {
+  int64_t top = 0, left = 0, height = 0, width = 0;
+};
+
+/// Picks a window from an image's (height, width).
+using WindowChooser = std::function<CropBox(int64_t height, int64_t width)>;
+
 /// Decodes a JPEG or PNG file (grey, RGB, CMYK, palette, 16-bit, with alpha dropped) to uint8 (H, W, C).
 /// Throws wavetwin::Error naming the file when it is missing, empty, truncated, corrupt or unsupported.
 torch::Tensor read_image(const std::string& path, ColorMode mode = ColorMode::kAsStored);
@@ -24,6 +33,15 @@ torch::Tensor read_image(const std::string& path, ColorMode mode = ColorMode::kA
 /// As read_image, from bytes in memory; `name` is used in error messages.
 torch::Tensor decode_image(const void* data, size_t size, const std::string& name,
                            ColorMode mode = ColorMode::kAsStored);
+
+/// Only the window `choose` picks from the image's size, as uint8 (H', W', C). A JPEG is decoded from its
+/// header on: rows above the window are skipped, rows below are never decoded, columns are cropped to the
+/// window's iMCU columns, and with `min_side` > 0 it is decoded at the coarsest DCT scale 1/d (d = 1, 2, 4,
+/// 8) that keeps the window at least `min_side` pixels on both sides (the window then covers the scaled
+/// image's pixels that hold it, so it is about d times smaller). With d = 1 the pixels are those of
+/// read_image. Other formats are decoded whole and cropped.
+torch::Tensor read_image_window(const std::string& path, ColorMode mode, const WindowChooser& choose,
+                                int64_t min_side);
 
 /// Writes a uint8 (H, W, C) or (H, W) tensor, C in {1, 3, 4}, as PNG (atomically).
 void write_png(const std::string& path, const torch::Tensor& image);

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "wavetwin/data/image.h"
+
 namespace wavetwin::data {
 
 /// A counter-based random stream (splitmix64): the draws for a sample depend only on (seed, epoch, index),
@@ -30,11 +32,6 @@ class SampleRandom {
 
  private:
   uint64_t state_;
-};
-
-/// A window of an image.
-struct CropBox {
-  int64_t top = 0, left = 0, height = 0, width = 0;
 };
 
 /// torchvision's RandomResizedCrop.get_params: ten tries at an area fraction in `scale` and a log-uniform
@@ -66,9 +63,16 @@ struct TransformOptions {
   /// Normalisation: ImageNet's by default; a single value is used for every channel.
   std::vector<double> mean = {0.485, 0.456, 0.406};
   std::vector<double> std = {0.229, 0.224, 0.225};
+  /// Training: decode JPEGs at a reduced DCT scale when the crop stays at least `size` pixels on each side
+  /// (faster; pixels then differ slightly from decoding at full scale as PIL does).
+  bool jpeg_scaling = true;
 };
 
 /// One sample through the transform: uint8 (H, W, C) -> float32 (C, size, size).
 torch::Tensor transform_image(const torch::Tensor& image, const TransformOptions& options, SampleRandom& random);
+
+/// The rest of the training transform once the crop window has been drawn (with `random`) and cut out:
+/// resize to size x size, the flip draw, normalisation.
+torch::Tensor transform_window(const torch::Tensor& window, const TransformOptions& options, SampleRandom& random);
 
 }  // namespace wavetwin::data
