@@ -41,6 +41,11 @@ class TrainerTest : public test::TempDirTest {
     torch::manual_seed(seed);
     return models::make_model(models::parse_model_spec("resnet18 --twin cmod --classes 3"));
   }
+  static int64_t new_run(RunStore& store, const std::string& name) {
+    RunRecord record;
+    record.name = name;
+    return store.create_run(record);
+  }
   static void expect_same_weights(models::Model& a, models::Model& b) {
     const auto pb = b.named_parameters();
     for (const auto& p : a.named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
@@ -49,9 +54,7 @@ class TrainerTest : public test::TempDirTest {
 
 TEST_F(TrainerTest, RecordsEpochsAndCheckpoints) {
   RunStore store(dir_ + "/runs.db");
-  RunRecord record;
-  record.name = "t";
-  const int64_t id = store.create_run(record);
+  const int64_t id = new_run(store, "t");
   auto o = options("t");
   o.keep_every = 2;
   std::vector<Progress> seen;
@@ -98,9 +101,7 @@ TEST_F(TrainerTest, ResumedRunEqualsUninterruptedRun) {
 
 TEST_F(TrainerTest, NanLossStopsAndKeepsTheLastGoodCheckpoint) {
   RunStore store(dir_ + "/runs.db");
-  RunRecord record;
-  record.name = "nan";
-  const int64_t id = store.create_run(record);
+  const int64_t id = new_run(store, "nan");
   auto o = options("nan");
   o.stop_after = 1;
   Trainer(model(), tiny(), o, &store, id).run();
