@@ -123,4 +123,50 @@ torch::Tensor transform_image(const torch::Tensor& image, const TransformOptions
   return normalize(center_crop(resized, options.size, options.size), options.mean, options.std);
 }
 
+std::vector<torch::Tensor> ten_crops(const torch::Tensor& image, int64_t resize_to, int64_t size) {
+  const torch::Tensor resized = resize_shorter(image, resize_to);
+  const int64_t h = resized.size(0), w = resized.size(1);
+  WAVETWIN_CHECK(size >= 1 && size <= h && size <= w, "ten crops: crop ", size, " of a ", h, "x", w,
+                 " image; expected a crop no larger than the resized image");
+  const std::vector<torch::Tensor> five = {crop(resized, 0, 0, size, size), crop(resized, 0, w - size, size, size),
+                                           crop(resized, h - size, 0, size, size),
+                                           crop(resized, h - size, w - size, size, size),
+                                           center_crop(resized, size, size)};
+  std::vector<torch::Tensor> crops;
+  for (const auto& c : five) {
+    crops.push_back(c.contiguous());
+    crops.push_back(horizontal_flip(c).contiguous());
+  }
+  return crops;
+}
+
+ShiftDirection parse_shift_direction(const std::string& name) {
+  if (name == "vertical") return ShiftDirection::kVertical;
+  if (name == "horizontal") return ShiftDirection::kHorizontal;
+  if (name == "diagonal") return ShiftDirection::kDiagonal;
+  WAVETWIN_FAIL("shift direction '", name, "': unknown; expected vertical, horizontal or diagonal");
+}
+
+std::string shift_direction_name(ShiftDirection direction) {
+  return direction == ShiftDirection::kVertical ? "vertical"
+         : direction == ShiftDirection::kHorizontal ? "horizontal"
+                                                     : "diagonal";
+}
+
+std::vector<torch::Tensor> shifted_windows(const torch::Tensor& image, int64_t size, int64_t max_shift,
+                                           int64_t pixel_divide, ShiftDirection direction) {
+  WAVETWIN_CHECK(size >= 1 && max_shift >= 0 && pixel_divide >= 1, "shifted windows: size ", size, ", max shift ",
+                 max_shift, ", pixel divide ", pixel_divide, "; expected size >= 1, max shift >= 0, divide >= 1");
+  const int64_t side = pixel_divide * (size + max_shift), window = pixel_divide * size;
+  const torch::Tensor square = center_crop(resize_shorter(image, side), side, side);
+  std::vector<torch::Tensor> frames;
+  for (int64_t k = 0; k <= pixel_divide * max_shift; ++k) {
+    const int64_t top = direction == ShiftDirection::kHorizontal ? 0 : k;
+    const int64_t left = direction == ShiftDirection::kVertical ? 0 : k;
+    const torch::Tensor frame = crop(square, top, left, window, window);
+    frames.push_back(pixel_divide == 1 ? frame.contiguous() : resize(frame.contiguous(), size, size));
+  }
+  return frames;
+}
+
 }  // namespace wavetwin::data

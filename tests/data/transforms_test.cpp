@@ -112,5 +112,41 @@ TEST_F(TransformsTest, TrainingIsTheCropResizedThenMaybeFlipped) {
   EXPECT_LT(flips, 130);
 }
 
+// FiveCrop geometry on a resized image, each crop followed by its flip.
+TEST_F(TransformsTest, TenCropsAreCornersAndCentreWithTheirFlips) {
+  const torch::Tensor image = torch::randint(0, 256, {30, 40, 3}, torch::kUInt8);
+  const auto crops = ten_crops(image, 30, 20);  // resized: 30 x 40 (unchanged)
+  ASSERT_EQ(crops.size(), 10u);
+  EXPECT_TRUE(torch::equal(crops[0], crop(image, 0, 0, 20, 20)));
+  EXPECT_TRUE(torch::equal(crops[2], crop(image, 0, 20, 20, 20)));
+  EXPECT_TRUE(torch::equal(crops[4], crop(image, 10, 0, 20, 20)));
+  EXPECT_TRUE(torch::equal(crops[6], crop(image, 10, 20, 20, 20)));
+  EXPECT_TRUE(torch::equal(crops[8], center_crop(image, 20, 20)));
+  for (int i = 0; i < 10; i += 2) EXPECT_TRUE(torch::equal(crops[i + 1], horizontal_flip(crops[i]))) << i;
+  const auto resized = ten_crops(image, 24, 20);  // resized to 24 x 32 first
+  EXPECT_TRUE(torch::equal(resized[6], crop(resize_shorter(image, 24), 4, 12, 20, 20)));
+  EXPECT_THROW_WITH(ten_crops(image, 24, 25), "crop 25 of a 24x32 image");
+}
+
+// The windows are direct crops of the resized square at offsets k (p = 1), or their halvings (p = 2).
+TEST_F(TransformsTest, ShiftedWindowsAreDirectCrops) {
+  const torch::Tensor image = torch::randint(0, 256, {50, 70, 3}, torch::kUInt8);
+  const torch::Tensor square = center_crop(resize_shorter(image, 40), 40, 40);  // n = 32, M = 8
+  const auto horizontal = shifted_windows(image, 32, 8, 1, ShiftDirection::kHorizontal);
+  ASSERT_EQ(horizontal.size(), 9u);
+  for (int64_t k = 0; k <= 8; ++k) EXPECT_TRUE(torch::equal(horizontal[k], crop(square, 0, k, 32, 32))) << k;
+  const auto vertical = shifted_windows(image, 32, 8, 1, ShiftDirection::kVertical);
+  EXPECT_TRUE(torch::equal(vertical[5], crop(square, 5, 0, 32, 32)));
+  const auto diagonal = shifted_windows(image, 32, 8, 1, ShiftDirection::kDiagonal);
+  EXPECT_TRUE(torch::equal(diagonal[3], crop(square, 3, 3, 32, 32)));
+  const auto halves = shifted_windows(image, 32, 8, 2, ShiftDirection::kHorizontal);  // 17 frames, half-pixel steps
+  ASSERT_EQ(halves.size(), 17u);
+  const torch::Tensor big = center_crop(resize_shorter(image, 80), 80, 80);
+  EXPECT_TRUE(torch::equal(halves[7], resize(crop(big, 0, 7, 64, 64).contiguous(), 32, 32)));
+  EXPECT_EQ(halves[16].sizes(), (std::vector<int64_t>{32, 32, 3}));
+  EXPECT_EQ(shift_direction_name(parse_shift_direction("diagonal")), "diagonal");
+  EXPECT_THROW_WITH(parse_shift_direction("sideways"), "expected vertical, horizontal or diagonal");
+}
+
 }  // namespace
 }  // namespace wavetwin::data

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "wavetwin/data/image.h"
@@ -74,5 +75,22 @@ torch::Tensor transform_image(const torch::Tensor& image, const TransformOptions
 /// The rest of the training transform once the crop window has been drawn (with `random`) and cut out:
 /// resize to size x size, the flip draw, normalisation.
 torch::Tensor transform_window(const torch::Tensor& window, const TransformOptions& options, SampleRandom& random);
+
+/// The reference's ten crops (reference-system.md 7.1): the shorter side resized to `resize` (256 for
+/// ImageNet, 36 for CIFAR-10), then the four corners and the centre (torchvision's FiveCrop) of size x size,
+/// each followed by its horizontal flip: crop1, flip1, crop2, ... All uint8 (size, size, C).
+std::vector<torch::Tensor> ten_crops(const torch::Tensor& image, int64_t resize, int64_t size);
+
+enum class ShiftDirection { kVertical, kHorizontal, kDiagonal };
+/// "vertical", "horizontal", "diagonal" <-> ShiftDirection.
+ShiftDirection parse_shift_direction(const std::string& name);
+std::string shift_direction_name(ShiftDirection direction);
+
+/// The reference's shifted windows (reference-system.md 7.2): the shorter side resized to p (n + M) and
+/// centre-cropped to that square, then the p M + 1 windows of side p n at offsets k = 0..p M (horizontal:
+/// left k; vertical: top k; diagonal: both), each resized to n x n (PIL's antialiased bilinear; the identity
+/// for p = 1). Frame k is shifted by k / p pixels. All uint8 (n, n, C).
+std::vector<torch::Tensor> shifted_windows(const torch::Tensor& image, int64_t size, int64_t max_shift,
+                                           int64_t pixel_divide, ShiftDirection direction);
 
 }  // namespace wavetwin::data
