@@ -19,9 +19,10 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-data::TransformOptions eval_transform(int64_t size, int64_t channels) {
+// ImageNet's normalisation for colour images (the reference's, for every dataset); 0.5 / 0.5 for grey ones.
+data::TransformOptions transform_for(bool train, int64_t size, int64_t channels) {
   data::TransformOptions t;
-  t.train = false;
+  t.train = train;
   t.size = size;
   if (channels == 1) t.mean = {0.5}, t.std = {0.5};
   return t;
@@ -35,7 +36,7 @@ Accuracy evaluate_onecrop(models::Model& model, std::shared_ptr<const data::Data
   options.batch = batch;
   options.shuffle = false;
   options.threads = threads;
-  data::Loader loader(dataset, eval_transform(size, dataset->channels()), options);
+  data::Loader loader(dataset, transform_for(false, size, dataset->channels()), options);
   torch::NoGradGuard no_grad;
   model.eval();
   int64_t wrong1 = 0, wrong5 = 0, total = 0;
@@ -88,9 +89,7 @@ EpochRecord Trainer::train_epoch(int64_t epoch) {
   const Recipe& r = options_.recipe;
   const double lr = learning_rate(r, epoch);
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
-  data::TransformOptions transform;
-  transform.size = r.size;
-  if (data_.train->channels() == 1) transform.mean = {0.5}, transform.std = {0.5};
+  const data::TransformOptions transform = transform_for(true, r.size, data_.train->channels());
   data::LoaderOptions loader_options;
   loader_options.batch = r.batch / r.accumulate;
   loader_options.drop_last = data_.train->size() >= r.batch;

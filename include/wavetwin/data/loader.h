@@ -57,7 +57,6 @@ class Loader {
   bool next(Batch& batch);
   /// Samples skipped so far because they could not be decoded, with the reasons.
   std::vector<LoadFailure> failures() const;
-  const Dataset& dataset() const { return *dataset_; }
 
  private:
   void stop();

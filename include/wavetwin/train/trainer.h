@@ -66,7 +66,6 @@ class Trainer {
   /// becomes NaN or infinite, keeping the last good checkpoint.
   void run();
   const TrainState& state() const { return state_; }
-  torch::optim::SGD& optimizer() { return *optimizer_; }
 
  private:
   EpochRecord train_epoch(int64_t epoch);
