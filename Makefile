@@ -19,8 +19,10 @@ build: setup configure
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The main job on the default data (Fashion-MNIST), sized to DEMO_BUDGET minutes on this machine.
+DEMO_BUDGET ?= 15
 demo: build
-	BUILD=$(BUILD) bash scripts/demo.sh
+	$(BUILD)/wavetwin demo --budget $(DEMO_BUDGET) --out $(BUILD)/demo
 
 bench: build
 	$(BUILD)/wavetwin_bench

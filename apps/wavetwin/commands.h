@@ -18,5 +18,8 @@ Runner add_kernels(CLI::App& app);
 Runner add_models(CLI::App& app);
 Runner add_train(CLI::App& app);
 Runner add_runs(CLI::App& app);
+Runner add_eval(CLI::App& app);
+Runner add_report(CLI::App& app);
+Runner add_demo(CLI::App& app);
 
 }  // namespace wavetwin::cli

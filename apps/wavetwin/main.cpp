@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
       wavetwin::cli::add_models(app),
       wavetwin::cli::add_train(app),
       wavetwin::cli::add_runs(app),
+      wavetwin::cli::add_eval(app),
+      wavetwin::cli::add_report(app),
+      wavetwin::cli::add_demo(app),
   };
   try {
     app.parse(argc, argv);

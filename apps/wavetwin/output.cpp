@@ -32,4 +32,12 @@ void write_figures(const std::vector<std::pair<report::Figure, std::filesystem::
   }
 }
 
+std::string format_duration(double seconds) {
+  const auto s = static_cast<int64_t>(seconds + 0.5);
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
+                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+  return text;
+}
+
 }  // namespace wavetwin::cli

@@ -20,4 +20,7 @@ void write_figure(const report::Figure& figure, const std::filesystem::path& png
 /// write_figure() for several figures at once (drawn concurrently).
 void write_figures(const std::vector<std::pair<report::Figure, std::filesystem::path>>& figures);
 
+/// Seconds as H:MM:SS.
+std::string format_duration(double seconds);
+
 }  // namespace wavetwin::cli

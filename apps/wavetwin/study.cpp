@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "jobs.h"
 #include "output.h"
 #include "wavetwin/data/file.h"
 #include "wavetwin/data/image.h"
@@ -23,17 +24,6 @@
 
 namespace wavetwin::cli {
 namespace {
-
-struct StudyArgs {
-  std::string images;
-  int64_t depth = 3;
-  int64_t limit = 0;
-  std::vector<int64_t> shift{1, 0};
-  int64_t size = 224;
-  int64_t q = 1;
-  int64_t batch = 32;
-  std::string out;
-};
 
 // A grey crop of (size + |dr|) x (size + |dc|) pixels: the shorter side resized to size + max |shift| (up or
 // down, PIL's antialiased bilinear), then centre-cropped, so that both translates of the pair are full crops.
@@ -76,6 +66,8 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b) {
   const auto xc = x - x.mean(), yc = y - y.mean();
   return ((xc * yc).sum() / (xc.norm() * yc.norm())).item<double>();
 }
+
+}  // namespace
 
 void run_study(const StudyArgs& args) {
   WAVETWIN_CHECK(args.shift.size() == 2, "--shift: ", args.shift.size(), " values; expected two: dx,dy");
@@ -179,7 +171,6 @@ void run_study(const StudyArgs& args) {
   std::printf("study: CMod more stable than RMax for %zu of %zu packets\n", cmod_more_stable, packets);
 }
 
-}  // namespace
 
 Runner add_study(CLI::App& app) {
   auto args = std::make_shared<StudyArgs>();

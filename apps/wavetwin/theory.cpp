@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "jobs.h"
 #include "output.h"
 #include "wavetwin/report/frequency_plane.h"
 #include "wavetwin/report/table.h"
@@ -12,15 +13,6 @@
 #include "wavetwin/wavelets/packet.h"
 
 namespace wavetwin::cli {
-namespace {
-
-struct TheoryArgs {
-  int64_t m = 2;
-  int64_t q = 1;
-  int64_t grid = 512;
-  int64_t packets = 0;
-  std::string out;
-};
 
 void run_theory(const TheoryArgs& args) {
   const auto dir = output_dir(args.out);
@@ -62,7 +54,6 @@ void run_theory(const TheoryArgs& args) {
               gamma.max().item<double>());
 }
 
-}  // namespace
 
 Runner add_theory(CLI::App& app) {
   auto args = std::make_shared<TheoryArgs>();

@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "commands.h"
+#include "jobs.h"
+#include "output.h"
 #include "wavetwin/data/source.h"
 #include "wavetwin/error.h"
 #include "wavetwin/models/model.h"
@@ -18,14 +20,6 @@
 namespace wavetwin::cli {
 namespace {
 
-struct TrainArgs {
-  std::string model, data = "fashion-mnist", recipe = "cifar10-resnet", name, store = "runs/wavetwin.db";
-  std::string schedule, lambdas, device = "cpu", cache;
-  double lr = 0, momentum = -1, weight_decay = -1, gamma = 0;
-  int64_t epochs = 0, batch = 0, accumulate = 0, step = 0, warmup = -1, size = 0, holdout = -2;
-  int64_t seed = 0, threads = 0, loader_threads = 0, keep_every = 0, stop_after = -1;
-  bool resume = false, strict = false;
-};
 
 std::vector<double> parse_numbers(const std::string& text, const std::string& option) {
   std::vector<double> values;
@@ -63,16 +57,9 @@ std::string options_json(const TrainArgs& a, const train::Recipe& r) {
   std::ostringstream out;
   out << "{\"recipe\": " << train::recipe_json(r) << ", \"seed\": " << a.seed << ", \"threads\": " << a.threads
       << ", \"loader_threads\": " << a.loader_threads << ", \"keep_every\": " << a.keep_every
+      << ", \"train_images\": " << a.train_images
       << ", \"strict\": " << (a.strict ? "true" : "false") << ", \"device\": " << train::json_quote(a.device) << "}";
   return out.str();
-}
-
-std::string format_duration(double seconds) {
-  const auto s = static_cast<int64_t>(seconds + 0.5);
-  char text[32];
-  std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
-                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  return text;
 }
 
 // On a terminal one line redrawn in place; otherwise a plain line every 10% of an epoch.
@@ -96,6 +83,8 @@ std::function<void(const train::Progress&)> progress_display() {
   };
 }
 
+}  // namespace
+
 void run_train(const TrainArgs& a) {
   if (a.threads > 0) at::set_num_threads(static_cast<int>(a.threads));
   const train::Recipe recipe = make_recipe(a);
@@ -106,7 +95,11 @@ void run_train(const TrainArgs& a) {
   data_options.holdout_per_class = recipe.holdout;
   data_options.strict = a.strict;
   data_options.cache_dir = a.cache;
-  const data::DataSplits data = data::open_data(a.data, data_options);
+  data::DataSplits data = data::open_data(a.data, data_options);
+  WAVETWIN_CHECK(a.train_images >= 0, "--train-images ", a.train_images, "; expected >= 0 (0: all)");
+  if (a.train_images > 0 && a.train_images < data.train->size()) {
+    data.train = std::make_shared<data::SubsetDataset>(data.train, data::evenly_spaced(data.train->size(), a.train_images));
+  }
   if (!data.failures.empty()) {
     std::fprintf(stderr, "train: %zu images could not be decoded and are left out, the first: %s\n",
                  data.failures.size(), data.failures.front().reason.c_str());
@@ -167,7 +160,6 @@ void run_train(const TrainArgs& a) {
               checkpoint_dir.c_str(), a.store.c_str());
 }
 
-}  // namespace
 
 Runner add_train(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
@@ -188,6 +180,7 @@ Runner add_train(CLI::App& app) {
   sub->add_option("--size", a->size, "Crop size");
   sub->add_option("--holdout", a->holdout, "Validation images held out per class (-1: the reference's split)");
   sub->add_option("--lambdas", a->lambdas, "Filter-selection penalty per twin mixing section, e.g. 0,0.0041,0.00032");
+  sub->add_option("--train-images", a->train_images, "Train on this many images, evenly spaced over the training part (0: all)");
   sub->add_option("--name", a->name, "Run name (default: MODEL-DATASET)");
   sub->add_option("--store", a->store, "Run store (SQLite); checkpoints go beside it in NAME/")->capture_default_str();
   sub->add_option("--cache", a->cache, "Folder for decoded-dataset caches (default: beside the data)");

@@ -78,6 +78,13 @@ TensorDataset::TensorDataset(torch::Tensor images, torch::Tensor labels, std::ve
   }
 }
 
+std::vector<int64_t> evenly_spaced(int64_t size, int64_t count) {
+  const int64_t n = count > 0 ? std::min(count, size) : size;
+  std::vector<int64_t> indices(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) indices[i] = i * size / n;
+  return indices;
+}
+
 SubsetDataset::SubsetDataset(std::shared_ptr<const Dataset> base, std::vector<int64_t> indices)
     : base_(std::move(base)), indices_(std::move(indices)) {
   for (int64_t i : indices_) {

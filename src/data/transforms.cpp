@@ -112,6 +112,14 @@ torch::Tensor transform_window(const torch::Tensor& window, const TransformOptio
   return normalize(out, options.mean, options.std);
 }
 
+TransformOptions default_transform(bool train, int64_t size, int64_t channels) {
+  TransformOptions t;
+  t.train = train;
+  t.size = size;
+  if (channels == 1) t.mean = {0.5}, t.std = {0.5};
+  return t;
+}
+
 torch::Tensor transform_image(const torch::Tensor& image, const TransformOptions& options, SampleRandom& random) {
   WAVETWIN_CHECK(options.size >= 1, "transform: size ", options.size, "; expected >= 1");
   if (options.train) {

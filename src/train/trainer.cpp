@@ -9,6 +9,7 @@
 
 #include "wavetwin/data/loader.h"
 #include "wavetwin/error.h"
+#include "wavetwin/eval/accuracy.h"
 
 namespace wavetwin::train {
 namespace {
@@ -19,41 +20,7 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// ImageNet's normalisation for colour images (the reference's, for every dataset); 0.5 / 0.5 for grey ones.
-data::TransformOptions transform_for(bool train, int64_t size, int64_t channels) {
-  data::TransformOptions t;
-  t.train = train;
-  t.size = size;
-  if (channels == 1) t.mean = {0.5}, t.std = {0.5};
-  return t;
-}
-
 }  // namespace
-
-Accuracy evaluate_onecrop(models::Model& model, std::shared_ptr<const data::Dataset> dataset, int64_t size,
-                          int64_t batch, torch::Device device, int64_t threads) {
-  data::LoaderOptions options;
-  options.batch = batch;
-  options.shuffle = false;
-  options.threads = threads;
-  data::Loader loader(dataset, transform_for(false, size, dataset->channels()), options);
-  torch::NoGradGuard no_grad;
-  model.eval();
-  int64_t wrong1 = 0, wrong5 = 0, total = 0;
-  loader.start(0);
-  data::Batch b;
-  while (loader.next(b)) {
-    const torch::Tensor logits = model.forward(b.images.to(device)).cpu();
-    const int64_t k = std::min<int64_t>(5, logits.size(1));
-    const torch::Tensor top = std::get<1>(logits.topk(k, 1));
-    const torch::Tensor hit = top.eq(b.labels.view({-1, 1}));
-    wrong1 += (~hit.select(1, 0)).sum().item<int64_t>();
-    wrong5 += (~hit.any(1)).sum().item<int64_t>();
-    total += b.labels.size(0);
-  }
-  WAVETWIN_CHECK(total > 0, "evaluation: no image could be read");
-  return {100.0 * wrong1 / total, 100.0 * wrong5 / total, total};
-}
 
 Trainer::Trainer(std::shared_ptr<models::Model> model, data::DataSplits data, TrainerOptions options,
                  RunStore* store, int64_t run)
@@ -89,7 +56,7 @@ EpochRecord Trainer::train_epoch(int64_t epoch) {
   const Recipe& r = options_.recipe;
   const double lr = learning_rate(r, epoch);
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
-  const data::TransformOptions transform = transform_for(true, r.size, data_.train->channels());
+  const data::TransformOptions transform = data::default_transform(true, r.size, data_.train->channels());
   data::LoaderOptions loader_options;
   loader_options.batch = r.batch / r.accumulate;
   loader_options.drop_last = data_.train->size() >= r.batch;
@@ -142,8 +109,13 @@ EpochRecord Trainer::train_epoch(int64_t epoch) {
   record.images_per_second = images / record.seconds;
   if (data_.val) {
     if (options_.progress) options_.progress({epoch + 1, r.epochs, steps, steps, record.train_loss, 0, 0, true});
-    const Accuracy val = evaluate_onecrop(*model_, data_.val, r.size, std::max<int64_t>(64, loader_options.batch),
-                                          options_.device, options_.loader_threads);
+    eval::CropOptions crop;
+    crop.size = r.size;
+    eval::PredictOptions predict;
+    predict.batch = std::max<int64_t>(64, loader_options.batch);
+    predict.device = options_.device;
+    predict.strict = options_.strict;
+    const eval::TopK val = eval::evaluate_onecrop(*model_, *data_.val, crop, predict);
     record.val_top1 = val.top1;
     record.val_top5 = val.top5;
   }

@@ -6,10 +6,12 @@
 
 #include "support/support.h"
 #include "wavetwin/data/image.h"
+#include "wavetwin/data/source.h"
 #include "wavetwin/data/tensor_io.h"
 #include "wavetwin/models/model.h"
 #include "wavetwin/report/plot.h"
 #include "wavetwin/train/checkpoint.h"
+#include "wavetwin/train/run_store.h"
 
 namespace wavetwin {
 namespace {
@@ -287,6 +289,109 @@ TEST_F(CliTest, TrainKilledAndResumedEqualsUninterrupted) {
   EXPECT_EQ(train::load_checkpoint(dir_ + "/runs/k/last.pt", *b, nullptr).epoch, 4);
   const auto pb = b->named_parameters();
   for (const auto& p : a->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+}
+
+TEST_F(CliTest, EvalRecordsScoresOnceAndReportPutsRunsBesideThePaper) {
+  write_tiny_folder(dir_ + "/tiny");
+  const std::string store = " --store " + dir_ + "/runs/runs.db";
+  std::string out;
+  for (const char* name : {"a", "b"}) {
+    ASSERT_EQ(wavetwin(std::string("train 'resnet18 --classes 3' --data folder:") + dir_ + "/tiny --holdout 3 " +
+                           "--epochs 2 --batch 6 --size 16 --lr 0.02 --name " + name + store, &out), 0) << out;
+  }
+  const std::string eval = " --split val --mode all --batch 40" + store;
+  ASSERT_EQ(wavetwin("eval a" + eval, &out), 0) << out;
+  EXPECT_NE(out.find("onecrop   top-1 error"), std::string::npos) << out;
+  EXPECT_NE(out.find("tencrops  top-1 error"), std::string::npos) << out;
+  EXPECT_NE(out.find("shifts    diagonal   mean KL"), std::string::npos) << out;
+  EXPECT_NE(out.find("consistency"), std::string::npos) << out;
+  ASSERT_EQ(wavetwin("runs show a" + store, &out), 0) << out;
+  const auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  // 4 accuracy scores, consistency, 3 x 17 KL values, 3 x 4 flip rates, 3 protocol values.
+  EXPECT_EQ(count(out, " score "), 4u + 1 + 51 + 12 + 3) << out;
+  ASSERT_EQ(wavetwin("eval a" + eval, &out), 0) << out;  // re-evaluating replaces
+  ASSERT_EQ(wavetwin("runs show a" + store, &out), 0) << out;
+  EXPECT_EQ(count(out, " score "), 71u);
+  ASSERT_EQ(wavetwin("eval b --split val --mode shifts --mode onecrop --pixel-divide 1 --max-shift 4" + store, &out), 0)
+      << out;
+  ASSERT_EQ(wavetwin("eval b --mode onecrop" + store, &out), 2);  // the folder has no test part
+  EXPECT_NE(out.find("no test part; expected --split val"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("eval nothing" + store, &out), 2);
+  EXPECT_NE(out.find("nothing: neither a run in"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("eval a --checkpoint epoch-7" + store, &out), 2);
+  EXPECT_NE(out.find("has no such checkpoint; expected one of best, last"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("eval a --mode fast" + store, &out), 2);
+  EXPECT_NE(out.find("--mode fast: unknown"), std::string::npos) << out;
+  // A checkpoint file outside the store needs its model.
+  std::filesystem::copy_file(dir_ + "/runs/a/last.pt", dir_ + "/loose.pt");
+  EXPECT_EQ(wavetwin("eval " + dir_ + "/loose.pt --data folder:" + dir_ + "/tiny" + store, &out), 2);
+  EXPECT_NE(out.find("expected --model SPEC too"), std::string::npos) << out;
+  ASSERT_EQ(wavetwin("eval " + dir_ + "/loose.pt --model 'resnet18 --classes 3' --size 16 --holdout 3 --split val --mode onecrop "
+                     "--data folder:" + dir_ + "/tiny" + store, &out), 0) << out;
+  EXPECT_EQ(out.find("scores recorded"), std::string::npos) << out;
+
+  {
+    // Known flip rates (runs this small rarely change their minds): b flips half as often as a vertically,
+    // as often otherwise, so its mFR is 100 (0.5 + 1 + 1) / 3.
+    train::RunStore runs(dir_ + "/runs/runs.db");
+    for (const char* name : {"a", "b"}) {
+      const auto run = runs.get(name);
+      std::string best;
+      for (const auto& c : runs.checkpoints(run.id)) best = c.kind == "best" ? c.path : best;
+      for (const char* direction : {"vertical", "horizontal", "diagonal"}) {
+        const double rate = std::string(name) == "b" && std::string(direction) == "vertical" ? 0.1 : 0.2;
+        for (int step = 1; step <= 4; ++step) {
+          runs.put_score(run.id, {best, std::string("val/fr/") + direction + "/" + std::to_string(step), rate});
+        }
+      }
+    }
+  }
+  const std::string report = dir_ + "/report";
+  ASSERT_EQ(wavetwin("report a b --split val --paper cifar10 --out " + report + store, &out), 0) << out;
+  EXPECT_NE(out.find("| R18wyC_mod "), std::string::npos) << out;
+  for (const char* file : {"report.md", "results.csv", "results.json", "training.gp", "kl.gp", "flip_rate.gp"}) {
+    EXPECT_TRUE(std::filesystem::exists(report + "/" + file)) << file;
+  }
+  const auto rows = read_csv(report + "/results.csv");
+  ASSERT_EQ(rows.size(), 1u + 2 + 18);  // header, a, b, the paper's 18 CIFAR-10 rows (ResNet-18 and -34 families)
+  EXPECT_EQ(rows[1][0], "a");
+  EXPECT_EQ(rows[1][6], "100");   // the reference run
+  EXPECT_EQ(rows[2][6], "83.3");
+  EXPECT_NE(rows[2][2], "-");     // b was evaluated with one crop
+  EXPECT_EQ(rows[2][4], "-");     // but not with ten crops
+  std::ifstream json(report + "/results.json");
+  const std::string text((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"mfr_reference\": \"a\""), std::string::npos) << text;
+  EXPECT_EQ(wavetwin("report a --paper mnist --out " + report + store, &out), 2);
+  EXPECT_NE(out.find("--paper mnist: unknown"), std::string::npos) << out;
+}
+
+TEST_F(CliTest, DemoRunsEndToEndOnATinyBudget) {
+  if (!std::filesystem::exists(std::string(data::kFashionMnistDir) + "/t10k-labels-idx1-ubyte.gz")) {
+    GTEST_SKIP() << data::kFashionMnistDir << " missing (install dataset-fashion-mnist: scripts/setup.sh)";
+  }
+  std::string out;
+  ASSERT_EQ(wavetwin("demo --budget 0.2 --epochs 1 --out " + dir_ + "/demo --cache " + dir_ + "/cache", &out), 0)
+      << out;
+  for (const char* model : {"R18", "R18wy", "R18wy_mod", "R18zh3", "R18zh3wy_mod"}) {
+    EXPECT_NE(out.find(std::string("== evaluate ") + model), std::string::npos) << model;
+  }
+  for (const char* file : {"report/report.md", "report/results.csv", "theory/gamma.csv", "runs/wavetwin.db"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ + "/demo/" + file)) << file;
+  }
+  const auto rows = read_csv(dir_ + "/demo/report/results.csv");
+  ASSERT_EQ(rows.size(), 6u);
+  // mFR normalised to the standard ResNet-18, unless a model this briefly trained never changes its mind.
+  EXPECT_TRUE(rows[1][6] == "100" || out.find("the reference never flips") != std::string::npos) << out;
+  for (size_t i = 1; i < rows.size(); ++i) EXPECT_NE(rows[i][2], "-") << rows[i][0];
+  EXPECT_NE(out.find("demo: done in"), std::string::npos) << out;
+  // Resuming a finished demo keeps its runs.
+  ASSERT_EQ(wavetwin("demo --budget 0.2 --resume --out " + dir_ + "/demo --cache " + dir_ + "/cache", &out), 0) << out;
+  EXPECT_NE(out.find("demo: R18wy_mod already trained, kept"), std::string::npos) << out;
 }
 
 }  // namespace

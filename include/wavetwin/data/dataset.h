@@ -83,6 +83,10 @@ class TensorDataset : public Dataset {
 };
 
 /// The samples `indices` of another dataset, in that order.
+/// `count` indices evenly spaced over 0..size-1 (i * size / count; all of them when count is 0 or >= size):
+/// a deterministic subset that keeps the classes' proportions of a sorted or shuffled dataset.
+std::vector<int64_t> evenly_spaced(int64_t size, int64_t count);
+
 class SubsetDataset : public Dataset {
  public:
   SubsetDataset(std::shared_ptr<const Dataset> base, std::vector<int64_t> indices);

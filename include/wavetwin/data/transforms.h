@@ -69,6 +69,10 @@ struct TransformOptions {
   bool jpeg_scaling = true;
 };
 
+/// The project's transform for training (`train`) or evaluation at `size`: ImageNet's normalisation for
+/// colour images (the reference's, for every dataset), 0.5 / 0.5 for grey ones.
+TransformOptions default_transform(bool train, int64_t size, int64_t channels);
+
 /// One sample through the transform: uint8 (H, W, C) -> float32 (C, size, size).
 torch::Tensor transform_image(const torch::Tensor& image, const TransformOptions& options, SampleRandom& random);
 

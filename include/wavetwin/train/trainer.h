@@ -1,6 +1,6 @@
 // wavetwin/train/trainer.h: training a model of the zoo with a recipe: SGD with momentum and weight decay,
 // the epoch schedule, gradient accumulation, the twins' filter-selection penalty, validation after every
-// epoch, atomic checkpoints and exact resumption.
+// epoch (eval::evaluate_onecrop on the held-out part), atomic checkpoints and exact resumption.
 //
 // Exactness: the model is initialised from the seed, the loader's order and augmentation depend only on
 // (seed, epoch), and each checkpoint holds the optimiser's momenta and the random generator's state, so a run
@@ -46,14 +46,6 @@ struct TrainerOptions {
   int64_t stop_after = -1;
   std::function<void(const Progress&)> progress;
 };
-
-/// Top-1 and top-5 errors (%) of `model` on `dataset` with the one-crop transform at `size`.
-struct Accuracy {
-  double top1 = 0, top5 = 0;
-  int64_t images = 0;
-};
-Accuracy evaluate_onecrop(models::Model& model, std::shared_ptr<const data::Dataset> dataset, int64_t size,
-                          int64_t batch, torch::Device device, int64_t threads);
 
 class Trainer {
  public:

@@ -1,0 +1,212 @@
+// apps/wavetwin/demo.cpp: `wavetwin demo`, the main job: the ResNet-18 family (standard, RMax twin, CMod twin,
+// blur-pooled, CMod twin with blur pooling) trained on the default data within a time budget, evaluated
+// (one-crop, ten-crops, KL, flip rates, consistency) and reported, then the theory map and the per-filter study
+// on natural photographs.
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <regex>
+
+#include "commands.h"
+#include "jobs.h"
+#include "output.h"
+#include "wavetwin/data/source.h"
+#include "wavetwin/error.h"
+#include "wavetwin/eval/shift_eval.h"
+#include "wavetwin/models/model.h"
+#include "wavetwin/train/run_store.h"
+
+namespace wavetwin::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Where Debian's python3-skimage installs its sample photographs.
+constexpr const char* kSkimagePhotos = "/usr/lib/python3/dist-packages/skimage/data";
+
+struct DemoArgs {
+  std::string data = "fashion-mnist", out = "demo", photos = kSkimagePhotos, cache;
+  double budget = 15;
+  int64_t epochs = 2, threads = 0;
+  bool resume = false;
+};
+
+struct DemoModel {
+  const char* name;
+  const char* spec;
+};
+
+const DemoModel kModels[] = {
+    {"R18", "resnet18"},
+    {"R18wy", "resnet18 --twin rmax"},
+    {"R18wy_mod", "resnet18 --twin cmod"},
+    {"R18zh3", "resnet18 --antialias blur3"},
+    {"R18zh3wy_mod", "resnet18 --antialias blur3 --twin cmod"},
+};
+constexpr int64_t kModelCount = static_cast<int64_t>(std::size(kModels));
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Seconds per image of an SGD step and of a forward pass, timed on random inputs with the costliest model
+// of the demo (the blur-pooled CMod twin), after one warm-up step.
+std::pair<double, double> calibrate(int64_t channels, int64_t classes, int64_t size) {
+  models::ModelSpec spec = models::parse_model_spec(kModels[kModelCount - 1].spec);
+  spec.classes = classes, spec.in_channels = channels;
+  const auto model = models::make_model(spec);
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.01).momentum(0.9));
+  const int64_t batch = 64;
+  const torch::Tensor x = torch::randn({batch, channels, size, size});
+  const torch::Tensor y = torch::randint(classes, {batch}, torch::kInt64);
+  auto step = [&] {
+    sgd.zero_grad();
+    torch::nn::functional::cross_entropy(model->forward(x), y).backward();
+    sgd.step();
+  };
+  model->train();
+  step();
+  auto start = Clock::now();
+  for (int i = 0; i < 2; ++i) step();
+  const double train = seconds_since(start) / (2 * batch);
+  torch::NoGradGuard no_grad;
+  model->eval();
+  const torch::Tensor xe = torch::randn({256, channels, size, size});
+  model->forward(xe);
+  start = Clock::now();
+  model->forward(xe);
+  return {train, seconds_since(start) / 256};
+}
+
+int64_t recorded_option(const train::RunRecord& run, const std::string& key) {
+  std::smatch match;
+  const std::regex pattern("\"" + key + "\": ([0-9]+)");
+  WAVETWIN_CHECK(std::regex_search(run.options, match, pattern), "demo --resume: run ", run.name, " records no ", key,
+                 "; expected a run of `wavetwin demo`");
+  return std::stoll(match[1]);
+}
+
+void run_demo(const DemoArgs& a) {
+  WAVETWIN_CHECK(a.budget > 0 && std::isfinite(a.budget), "--budget ", a.budget, "; expected minutes > 0");
+  WAVETWIN_CHECK(a.epochs >= 1, "--epochs ", a.epochs, "; expected >= 1");
+  if (a.threads > 0) at::set_num_threads(static_cast<int>(a.threads));
+  const auto start = Clock::now();
+  const auto dir = output_dir(a.out);
+  const std::string store_path = (dir / "runs" / "wavetwin.db").string();
+
+  data::DataOptions data_options;
+  data_options.cache_dir = a.cache;
+  const data::DataSplits data = data::open_data(a.data, data_options);
+  const int64_t size = 32;
+  const int64_t classes = static_cast<int64_t>(data.train->classes().size()), channels = data.train->channels();
+  const auto [train_cost, forward_cost] = calibrate(channels, classes, size);
+
+  // The budget: a quarter-minute and 10 % for set-up, the theory and the study; of the rest 65 % training
+  // and 35 % evaluation, shared equally by the models. The loader and validation add about 15 % to a step.
+  const double usable = std::max(5.0, a.budget * 60 * 0.9 - 15);
+  const double train_seconds = 0.65 * usable / kModelCount, eval_seconds = 0.35 * usable / kModelCount;
+  const int64_t val_images = data.val ? data.val->size() : 0;
+  const double per_epoch_val = forward_cost * static_cast<double>(val_images);
+  int64_t train_images = static_cast<int64_t>(
+      (train_seconds / static_cast<double>(a.epochs) - per_epoch_val) / (1.15 * train_cost));
+  train_images = std::clamp<int64_t>(train_images, 256, data.train->size());
+  // Per accuracy image: 1 + 10 crops + 2 consistency inputs; per shift image 3 x (17 + 9) windows; a quarter
+  // as many shift images as accuracy images.
+  const double inputs_per_image = 13 + 78 / 4.0;
+  const int64_t test_images = data.test ? data.test->size() : 0;
+  const int64_t eval_images =
+      std::clamp<int64_t>(static_cast<int64_t>(eval_seconds / (1.1 * forward_cost * inputs_per_image)), 40, test_images);
+  const int64_t shift_images = std::max<int64_t>(10, eval_images / 4);
+
+  std::unique_ptr<train::RunStore> store = std::make_unique<train::RunStore>(store_path);
+  int64_t epochs = a.epochs;
+  if (a.resume) {
+    if (const auto first = store->find(kModels[0].name)) {
+      train_images = recorded_option(*first, "train_images");
+      epochs = recorded_option(*first, "epochs");
+    }
+  } else {
+    for (const auto& m : kModels) {
+      if (store->find(m.name)) store->remove(m.name);
+    }
+  }
+  std::printf("demo: %s (%lld training images of %lld, %lld test), budget %.1f min\n", data.name.c_str(),
+              static_cast<long long>(train_images), static_cast<long long>(data.train->size()),
+              static_cast<long long>(test_images), a.budget);
+  std::printf("demo: measured %.2f ms per training image, %.3f ms per evaluated input; %lld models x %lld epochs, "
+              "evaluation on %lld test images (shifts on %lld)\n",
+              1e3 * train_cost, 1e3 * forward_cost, static_cast<long long>(kModelCount), static_cast<long long>(epochs),
+              static_cast<long long>(eval_images), static_cast<long long>(shift_images));
+  std::fflush(stdout);
+
+  std::vector<std::string> names;
+  for (const auto& m : kModels) {
+    names.push_back(m.name);
+    const auto existing = store->find(m.name);
+    if (existing && existing->status == "finished") {
+      std::printf("demo: %s already trained, kept\n", m.name);
+      continue;
+    }
+    TrainArgs t;
+    t.model = m.spec, t.name = m.name, t.data = a.data, t.store = store_path, t.cache = a.cache;
+    t.recipe = "cifar10-resnet", t.schedule = "cosine", t.epochs = epochs, t.size = size;
+    t.train_images = train_images, t.threads = a.threads;
+    t.resume = existing.has_value();
+    std::printf("\n== train %s (%s)\n", m.name, m.spec);
+    std::fflush(stdout);
+    store.reset();  // the trainer opens the store itself
+    run_train(t);
+    store = std::make_unique<train::RunStore>(store_path);
+  }
+  for (const auto& m : kModels) {
+    EvalArgs e;
+    e.target = m.name, e.store = store_path, e.cache = a.cache, e.limit = eval_images, e.shift_limit = shift_images;
+    e.threads = a.threads;
+    std::printf("\n== evaluate %s\n", m.name);
+    std::fflush(stdout);
+    run_eval(e);
+  }
+  std::printf("\n== report\n");
+  ReportArgs r;
+  r.runs = names, r.out = (dir / "report").string(), r.store = store_path;
+  r.title = "wavetwin demo: the ResNet-18 family on " + data.name;
+  run_report(r);
+
+  std::printf("\n== theory: gamma map of RMax vs CMod (m = 2, q = 1)\n");
+  TheoryArgs theory;
+  theory.m = 2, theory.grid = 256, theory.out = (dir / "theory").string();
+  run_theory(theory);
+  if (fs::is_directory(a.photos)) {
+    std::printf("\n== study: per-filter discrepancy and shift stability on the photographs of %s\n", a.photos.c_str());
+    StudyArgs study;
+    study.images = a.photos, study.depth = 2, study.out = (dir / "study").string();
+    run_study(study);
+  } else {
+    std::fprintf(stderr, "demo: %s: no photographs, the per-filter study is left out (install python3-skimage, "
+                 "or give --photos DIR)\n", a.photos.c_str());
+  }
+  std::printf("\ndemo: done in %s; report in %s\n", format_duration(seconds_since(start)).c_str(),
+              (dir / "report" / "report.md").c_str());
+}
+
+}  // namespace
+
+Runner add_demo(CLI::App& app) {
+  auto a = std::make_shared<DemoArgs>();
+  CLI::App* sub = app.add_subcommand("demo", "The main job: train, evaluate and report the ResNet-18 family, then the theory and the study");
+  sub->add_option("--data", a->data, "fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH")->capture_default_str();
+  sub->add_option("--budget", a->budget, "Minutes for the whole demo on this machine")->capture_default_str();
+  sub->add_option("--epochs", a->epochs, "Epochs per model (the training images are sized to the budget)")->capture_default_str();
+  sub->add_option("--photos", a->photos, "Folder of natural photographs for the per-filter study")->capture_default_str();
+  sub->add_option("--out", a->out, "Output directory (runs/, report/, theory/, study/)")->capture_default_str();
+  sub->add_option("--cache", a->cache, "Folder for decoded-dataset caches (default: beside the data)");
+  sub->add_option("--threads", a->threads, "Compute threads (default: all cores)");
+  sub->add_flag("--resume", a->resume, "Continue an interrupted demo in --out: finished runs are kept");
+  return [sub, a] {
+    if (sub->parsed()) run_demo(*a);
+  };
+}
+
+}  // namespace wavetwin::cli

@@ -1,0 +1,44 @@
+// wavetwin/eval/predict.h: running a model over several views of each image of a dataset (one centre crop,
+// ten crops, shifted windows), a chunk of images at a time, with the views prepared in parallel.
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wavetwin/data/dataset.h"
+#include "wavetwin/models/model.h"
+
+namespace wavetwin::eval {
+
+/// How an evaluation runs.
+struct PredictOptions {
+  /// Inputs forwarded at once: batch / views images with all their views (at least one image).
+  int64_t batch = 256;
+  torch::Device device = torch::kCPU;
+  /// Evaluate only this many images, evenly spaced over the dataset (data::evenly_spaced; 0: all).
+  int64_t limit = 0;
+  /// A corrupt image stops the evaluation instead of being skipped and counted.
+  bool strict = false;
+  /// Called after each chunk with the images done and the total.
+  std::function<void(int64_t done, int64_t total)> progress;
+};
+
+/// The views of one image: uint8 (H, W, C) -> float32 (V, C, n, n), ready for the model.
+using ViewMaker = std::function<torch::Tensor(const torch::Tensor& image, int64_t index)>;
+
+/// Receives the logits float32 (B, V, classes) of a chunk of images (on the CPU) and their labels int64 (B).
+using ViewConsumer = std::function<void(const torch::Tensor& logits, const torch::Tensor& labels)>;
+
+/// Runs `model` (in eval mode, without gradients) over the `views` views of each image chosen by `options.limit`.
+/// Returns the number of images evaluated; images that cannot be decoded are skipped and appended to
+/// `failures` (when given), or stop the evaluation with wavetwin::Error when `options.strict`.
+int64_t predict_views(models::Model& model, const data::Dataset& dataset, int64_t views,
+                      const ViewMaker& make_views, const ViewConsumer& consume, const PredictOptions& options,
+                      std::vector<data::LoadFailure>* failures = nullptr);
+
+}  // namespace wavetwin::eval

@@ -1,0 +1,64 @@
+// wavetwin/eval/shift_eval.h: a model on shifted inputs: the reference's shifted windows (reference-system.md
+// 7.2) scored by KL divergence per shift and flip rate per step (7.3, 7.4), and Zhang's random-shift
+// consistency (peers.md 7).
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "wavetwin/data/dataset.h"
+#include "wavetwin/data/transforms.h"
+#include "wavetwin/eval/predict.h"
+#include "wavetwin/eval/shift_metrics.h"
+#include "wavetwin/models/model.h"
+
+namespace wavetwin::eval {
+
+struct ShiftOptions {
+  int64_t size = 224;
+  /// M: the largest shift, in pixels.
+  int64_t max_shift = 8;
+  /// p: frames are 1/p pixel apart (p = 2: upsampled, cropped, antialiased downscale).
+  int64_t pixel_divide = 1;
+  std::vector<data::ShiftDirection> directions = {data::ShiftDirection::kVertical, data::ShiftDirection::kHorizontal,
+                                                  data::ShiftDirection::kDiagonal};
+  /// S: flip rates for steps 1..S frames; 0: the reference's, 8 for ImageNet-sized inputs and 4 for small ones.
+  int64_t max_step = 0;
+  /// The reference's quirk: windows not normalised (x / 255 only). By default they are normalised as in
+  /// training.
+  bool reference_quirks = false;
+};
+
+/// S when ShiftOptions::max_step is 0: 8 for inputs larger than 64 pixels (ImageNet), else 4 (CIFAR-10).
+int64_t default_max_step(int64_t size);
+
+struct ShiftScores {
+  /// Per direction name: KL(p_0 || p_k) for k = 0..pM (frame k shifted by k / p pixels).
+  std::map<std::string, std::vector<double>> kl;
+  /// Per direction name: FR_s for s = 1..S (steps in frames, pixels when p = 1).
+  DirectionalFlipRates flip_rates;
+  int64_t images = 0;
+};
+
+ShiftScores evaluate_shifts(models::Model& model, const data::Dataset& dataset, const ShiftOptions& shifts,
+                            const PredictOptions& options, std::vector<data::LoadFailure>* failures = nullptr);
+
+struct ConsistencyOptions {
+  int64_t size = 224;
+  /// The shorter side is resized to this and centre-cropped square; the two crops of `size` are taken at
+  /// offsets uniform in [0, resize - size)^2. 0: default_tencrop_resize (256 for 224: Zhang's [0, 32)^2).
+  int64_t resize = 0;
+  uint64_t seed = 0;
+  std::vector<double> mean, std;  ///< empty: the training's normalisation
+};
+
+/// The percentage of images whose top-1 predictions agree on two random crops; the draws depend only on
+/// the seed and the image's index.
+double evaluate_consistency(models::Model& model, const data::Dataset& dataset, const ConsistencyOptions& consistency,
+                            const PredictOptions& options, std::vector<data::LoadFailure>* failures = nullptr);
+
+}  // namespace wavetwin::eval

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The CIFAR-10 reproduction of docs/results/cifar10/: R18C, R18wyC and R18wyC_mod trained with the reference's
+# CIFAR-10 recipe shortened to EPOCHS epochs (the step schedule scaled: lr 0.1, x0.1 every EPOCHS/3 epochs),
+# evaluated on the test set (one-crop, ten-crops on all 10000 images; shifts and consistency on SHIFT_IMAGES),
+# and reported beside the paper's Table II.
+# Usage: scripts/reproduce_cifar10.sh CIFAR10_DIR [OUT]   (CIFAR10_DIR: the JPEG folders train/ and test/, or
+# cifar-10-batches-bin/); EPOCHS and SHIFT_IMAGES may be set in the environment.
+set -euo pipefail
+data=${1:?usage: scripts/reproduce_cifar10.sh CIFAR10_DIR [OUT]}
+out=${2:-docs/results/cifar10}
+cli=${WAVETWIN:-build/wavetwin}
+epochs=${EPOCHS:-3}
+step=$(( epochs / 3 > 0 ? epochs / 3 : 1 ))
+shift_images=${SHIFT_IMAGES:-1000}
+store=${STORE:-runs/cifar10/wavetwin.db}
+for model in R18C R18wyC R18wyC_mod; do
+  if "$cli" runs show "$model" --store "$store" 2>/dev/null | grep -q "status   finished"; then continue; fi
+  resume=()
+  "$cli" runs show "$model" --store "$store" >/dev/null 2>&1 && resume=(--resume)
+  "$cli" train "$model" --data "cifar10:$data" --recipe cifar10-resnet --epochs "$epochs" --step "$step" \
+    --name "$model" --store "$store" "${resume[@]}"
+done
+for model in R18C R18wyC R18wyC_mod; do
+  "$cli" eval "$model" --store "$store" --mode all --shift-limit "$shift_images"
+done
+"$cli" report R18C R18wyC R18wyC_mod --reference R18C --paper cifar10 --store "$store" --out "$out" \
+  --title "CIFAR-10 reproduction: ResNet-18 and its wavelet twins ($epochs epochs)"

@@ -1,0 +1,99 @@
+// src/eval/shift_eval.cpp: shifted windows scored by KL and flip rates; random-shift consistency.
+#include "wavetwin/eval/shift_eval.h"
+
+#include <torch/torch.h>
+
+#include "wavetwin/error.h"
+#include "wavetwin/eval/accuracy.h"
+
+namespace wavetwin::eval {
+
+int64_t default_max_step(int64_t size) { return size > 64 ? 8 : 4; }
+
+namespace {
+
+std::pair<std::vector<double>, std::vector<double>> normalisation(const std::vector<double>& mean,
+                                                                  const std::vector<double>& std, int64_t size,
+                                                                  int64_t channels) {
+  const data::TransformOptions t = data::default_transform(false, size, channels);
+  return {mean.empty() ? t.mean : mean, std.empty() ? t.std : std};
+}
+
+}  // namespace
+
+ShiftScores evaluate_shifts(models::Model& model, const data::Dataset& dataset, const ShiftOptions& shifts,
+                            const PredictOptions& options, std::vector<data::LoadFailure>* failures) {
+  WAVETWIN_CHECK(!shifts.directions.empty(), "shifts: no direction; expected vertical, horizontal or diagonal");
+  WAVETWIN_CHECK(shifts.max_shift >= 1 && shifts.pixel_divide >= 1, "shifts: max shift ", shifts.max_shift,
+                 ", pixel divide ", shifts.pixel_divide, "; expected both >= 1");
+  const int64_t frames = shifts.pixel_divide * shifts.max_shift + 1;
+  const int64_t max_step = shifts.max_step > 0 ? shifts.max_step : default_max_step(shifts.size);
+  WAVETWIN_CHECK(max_step < frames, "shifts: max step ", max_step, " for ", frames, " frames; expected < ", frames);
+  const int64_t directions = static_cast<int64_t>(shifts.directions.size());
+  auto [mean, std] = normalisation({}, {}, shifts.size, dataset.channels());
+  if (shifts.reference_quirks) mean = {0.0}, std = {1.0};
+
+  std::vector<std::vector<double>> kl_sums(directions, std::vector<double>(frames, 0.0));
+  std::vector<std::vector<torch::Tensor>> predictions(directions);
+  const int64_t images = predict_views(
+      model, dataset, directions * frames,
+      [&](const torch::Tensor& image, int64_t) {
+        std::vector<torch::Tensor> views;
+        for (const auto direction : shifts.directions) {
+          for (const auto& w : data::shifted_windows(image, shifts.size, shifts.max_shift, shifts.pixel_divide, direction))
+            views.push_back(data::normalize(w, mean, std));
+        }
+        return torch::stack(views);
+      },
+      [&](const torch::Tensor& logits, const torch::Tensor&) {
+        const int64_t b = logits.size(0);
+        for (int64_t d = 0; d < directions; ++d) {
+          const torch::Tensor part = logits.narrow(1, d * frames, frames);
+          const std::vector<double> kl = kl_per_shift(part);
+          for (int64_t k = 0; k < frames; ++k) kl_sums[d][k] += kl[k] * static_cast<double>(b);
+          predictions[d].push_back(part.argmax(2));
+        }
+      },
+      options, failures);
+
+  ShiftScores scores;
+  scores.images = images;
+  for (int64_t d = 0; d < directions; ++d) {
+    const std::string name = data::shift_direction_name(shifts.directions[d]);
+    std::vector<double> kl = kl_sums[d];
+    for (double& v : kl) v /= static_cast<double>(images);
+    scores.kl[name] = kl;
+    scores.flip_rates[name] = flip_rates(torch::cat(predictions[d]), max_step);
+  }
+  return scores;
+}
+
+double evaluate_consistency(models::Model& model, const data::Dataset& dataset, const ConsistencyOptions& consistency,
+                            const PredictOptions& options, std::vector<data::LoadFailure>* failures) {
+  const int64_t size = consistency.size;
+  const int64_t resize = consistency.resize > 0 ? consistency.resize : default_tencrop_resize(size);
+  WAVETWIN_CHECK(resize > size, "consistency: resize ", resize, " for crops of ", size, "; expected > ", size);
+  const auto [mean, std] = normalisation(consistency.mean, consistency.std, size, dataset.channels());
+  std::vector<torch::Tensor> first, second;
+  predict_views(
+      model, dataset, 2,
+      [&](const torch::Tensor& image, int64_t index) {
+        const torch::Tensor square = data::center_crop(data::resize_shorter(image, resize), resize, resize);
+        data::SampleRandom random(consistency.seed, 0, static_cast<uint64_t>(index));
+        std::vector<torch::Tensor> views;
+        for (int view = 0; view < 2; ++view) {
+          const int64_t top = random.integer(0, resize - size - 1), left = random.integer(0, resize - size - 1);
+          views.push_back(data::normalize(data::crop(square, top, left, size, size).contiguous(), mean, std));
+        }
+        return torch::stack(views);
+      },
+      [&](const torch::Tensor& logits, const torch::Tensor&) {
+        const torch::Tensor top = logits.argmax(2);
+        first.push_back(top.select(1, 0));
+        second.push_back(top.select(1, 1));
+      },
+      options, failures);
+  return eval::consistency(torch::cat(first), torch::cat(second));
+}
+
+}  // namespace wavetwin::eval
