@@ -25,8 +25,27 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// Where Debian's python3-skimage installs its sample photographs.
+// Where Debian's python3-skimage installs its sample images, and those of them that are photographs (the
+// folder also holds synthetic test patterns).
 constexpr const char* kSkimagePhotos = "/usr/lib/python3/dist-packages/skimage/data";
+const char* const kSkimagePhotoNames[] = {"astronaut.png", "brick.png", "camera.png", "chelsea.png", "coffee.png",
+                                          "coins.png", "grass.png", "gravel.png", "hubble_deep_field.jpg", "moon.png",
+                                          "motorcycle_left.png", "retina.jpg", "rocket.jpg"};
+
+// The folder of photographs to study: skimage's photographs linked into out/photos, or the given folder.
+std::string photo_folder(const std::string& photos, const fs::path& out) {
+  if (photos != kSkimagePhotos) return photos;
+  const fs::path linked = out / "photos";
+  fs::create_directories(linked);
+  int64_t found = 0;
+  for (const char* name : kSkimagePhotoNames) {
+    const fs::path source = fs::path(photos) / name;
+    if (!fs::exists(source)) continue;
+    ++found;
+    if (!fs::exists(linked / name)) fs::create_symlink(source, linked / name);
+  }
+  return found ? linked.string() : std::string();
+}
 
 struct DemoArgs {
   std::string data = "fashion-mnist", out = "demo", photos = kSkimagePhotos, cache;
@@ -178,10 +197,11 @@ void run_demo(const DemoArgs& a) {
   TheoryArgs theory;
   theory.m = 2, theory.grid = 256, theory.out = (dir / "theory").string();
   run_theory(theory);
-  if (fs::is_directory(a.photos)) {
+  const std::string photos = fs::is_directory(a.photos) ? photo_folder(a.photos, dir) : std::string();
+  if (!photos.empty()) {
     std::printf("\n== study: per-filter discrepancy and shift stability on the photographs of %s\n", a.photos.c_str());
     StudyArgs study;
-    study.images = a.photos, study.depth = 2, study.out = (dir / "study").string();
+    study.images = photos, study.depth = 2, study.out = (dir / "study").string();
     run_study(study);
   } else {
     std::fprintf(stderr, "demo: %s: no photographs, the per-filter study is left out (install python3-skimage, "
