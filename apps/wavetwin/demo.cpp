@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <regex>
 
 #include "commands.h"
 #include "jobs.h"
@@ -100,11 +99,10 @@ std::pair<double, double> calibrate(int64_t channels, int64_t classes, int64_t s
 }
 
 int64_t recorded_option(const train::RunRecord& run, const std::string& key) {
-  std::smatch match;
-  const std::regex pattern("\"" + key + "\": ([0-9]+)");
-  WAVETWIN_CHECK(std::regex_search(run.options, match, pattern), "demo --resume: run ", run.name, " records no ", key,
+  const auto value = train::json_integer(run.options, key);
+  WAVETWIN_CHECK(value.has_value(), "demo --resume: run ", run.name, " records no ", key,
                  "; expected a run of `wavetwin demo`");
-  return std::stoll(match[1]);
+  return *value;
 }
 
 void run_demo(const DemoArgs& a) {

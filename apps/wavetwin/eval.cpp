@@ -1,15 +1,12 @@
 // apps/wavetwin/eval.cpp: `wavetwin eval`: one-crop and ten-crop accuracy, KL and flip rates on shifted
 // windows, random-shift consistency of a run's checkpoint; the scores go into the run store.
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <set>
 
 #include "commands.h"
@@ -36,13 +33,6 @@ struct Target {
   std::string spec, checkpoint, dataset;
   int64_t size = 0, holdout = -1;
 };
-
-// A whole-number field of the recipe recorded with a run, or `otherwise`.
-int64_t recipe_field(const std::string& options_json, const std::string& key, int64_t otherwise) {
-  std::smatch match;
-  if (std::regex_search(options_json, match, std::regex("\"" + key + "\": (-?[0-9]+)"))) return std::stoll(match[1]);
-  return otherwise;
-}
 
 std::string run_checkpoint(const train::RunStore& store, const train::RunRecord& run, const std::string& which) {
   std::string kinds;
@@ -80,8 +70,8 @@ Target resolve_target(const EvalArgs& a, const train::RunStore* store) {
     WAVETWIN_CHECK(!a.model.empty(), a.target, ": a checkpoint outside the run store; expected --model SPEC too");
   }
   if (t.run) {
-    t.size = recipe_field(t.run->options, "size", 0);
-    t.holdout = recipe_field(t.run->options, "holdout", -1);
+    t.size = train::json_integer(t.run->options, "size").value_or(0);
+    t.holdout = train::json_integer(t.run->options, "holdout").value_or(-1);
   }
   if (fs::is_regular_file(a.target)) t.checkpoint = a.target;
   if (!a.model.empty()) t.spec = a.model;
@@ -93,20 +83,12 @@ Target resolve_target(const EvalArgs& a, const train::RunStore* store) {
   return t;
 }
 
-// Progress on stderr: one line redrawn on a terminal, a line every 10% otherwise.
+// A progress callback for predict_views, its line created at the first call (when the total is known).
 std::function<void(int64_t, int64_t)> progress_line(const std::string& what) {
-  const bool tty = isatty(fileno(stderr));
-  const auto start = std::chrono::steady_clock::now();
-  auto last_tenth = std::make_shared<int64_t>(-1);
-  return [tty, start, last_tenth, what](int64_t done, int64_t total) {
-    const int64_t tenth = done * 10 / total;
-    if (!tty && tenth == *last_tenth) return;
-    *last_tenth = tenth;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double rate = done / std::max(seconds, 1e-9);
-    std::fprintf(stderr, "%seval %s: %lld/%lld images, %.0f images/s, ETA %s%s", tty ? "\r\033[K" : "", what.c_str(),
-                 static_cast<long long>(done), static_cast<long long>(total), rate,
-                 format_duration((total - done) / std::max(rate, 1e-9)).c_str(), tty && done < total ? "" : "\n");
+  auto line = std::make_shared<std::unique_ptr<ProgressLine>>();
+  return [line, what](int64_t done, int64_t total) {
+    if (!*line) *line = std::make_unique<ProgressLine>("eval " + what, static_cast<size_t>(total));
+    (*line)->update(static_cast<size_t>(done));
   };
 }
 
@@ -134,9 +116,7 @@ void run_eval(const EvalArgs& a) {
   if (a.threads > 0) at::set_num_threads(static_cast<int>(a.threads));
   const std::vector<std::string> modes = expand_modes(a.modes);
   WAVETWIN_CHECK(a.split == "test" || a.split == "val", "--split ", a.split, "; expected test or val");
-  WAVETWIN_CHECK(a.device == "cpu" || a.device == "cuda", "--device ", a.device, "; expected cpu or cuda");
-  WAVETWIN_CHECK(a.device == "cpu" || torch::cuda::is_available(), "--device cuda: no CUDA device, or wavetwin was ",
-                 "built against a CPU-only libtorch; expected --device cpu");
+  const torch::Device device = parse_device(a.device);
   WAVETWIN_CHECK(a.pixel_divide >= 0 && a.pixel_divide <= 8, "--pixel-divide ", a.pixel_divide, "; expected 1 or 2");
   std::vector<data::ShiftDirection> directions;
   for (const auto& d : a.directions) directions.push_back(data::parse_shift_direction(d));
@@ -159,7 +139,6 @@ void run_eval(const EvalArgs& a) {
   spec.in_channels = dataset->channels();
   const auto model = models::make_model(spec);
   const train::TrainState state = train::load_checkpoint(target.checkpoint, *model, nullptr);
-  const torch::Device device = a.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   model->to(device);
   std::printf("eval %s (%s, epoch %lld) on %s %s: %lld images%s, size %lld\n", target.checkpoint.c_str(),
               spec.readable().c_str(), static_cast<long long>(state.epoch), target.dataset.c_str(), a.split.c_str(),

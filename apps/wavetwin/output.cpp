@@ -1,6 +1,10 @@
 // apps/wavetwin/output.cpp: output directories and figures for the subcommands.
 #include "output.h"
 
+#include <torch/cuda.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <system_error>
 
@@ -30,6 +34,34 @@ void write_figures(const std::vector<std::pair<report::Figure, std::filesystem::
                  "install gnuplot-nox)\n", figure.second.c_str(),
                  std::filesystem::path(figure.second).replace_extension(".gp").c_str());
   }
+}
+
+ProgressLine::ProgressLine(std::string label, size_t total)
+    : label_(std::move(label)), total_(std::max<size_t>(total, 1)), tty_(::isatty(STDERR_FILENO)) {}
+
+double ProgressLine::seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void ProgressLine::update(size_t done) {
+  const double rate = done / std::max(seconds(), 1e-9);
+  const std::string eta = format_duration((total_ - std::min(done, total_)) / std::max(rate, 1e-9));
+  if (tty_) {
+    std::fprintf(stderr, "\r\033[K%s: %zu/%zu images, %.0f images/s, ETA %s", label_.c_str(), done, total_, rate,
+                 eta.c_str());
+    if (done >= total_) std::fprintf(stderr, "\n");
+  } else if (done * 10 / total_ != last_decile_ || done >= total_) {
+    last_decile_ = done * 10 / total_;
+    std::fprintf(stderr, "%s: %zu/%zu images, %.0f images/s, ETA %s\n", label_.c_str(), done, total_, rate,
+                 eta.c_str());
+  }
+}
+
+torch::Device parse_device(const std::string& name) {
+  WAVETWIN_CHECK(name == "cpu" || name == "cuda", "--device ", name, "; expected cpu or cuda");
+  WAVETWIN_CHECK(name == "cpu" || torch::cuda::is_available(), "--device cuda: no CUDA device, or wavetwin was ",
+                 "built against a CPU-only libtorch; expected --device cpu");
+  return name == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
 std::string format_duration(double seconds) {

@@ -1,6 +1,8 @@
 // apps/wavetwin/output.h: what every subcommand that writes a directory of results shares.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -19,6 +21,25 @@ void write_figure(const report::Figure& figure, const std::filesystem::path& png
 
 /// write_figure() for several figures at once (drawn concurrently).
 void write_figures(const std::vector<std::pair<report::Figure, std::filesystem::path>>& figures);
+
+/// Progress of a pass over images on stderr: "LABEL: done/total images, images/s, ETA", rewritten in place on
+/// a terminal, a line every 10 % otherwise.
+class ProgressLine {
+ public:
+  ProgressLine(std::string label, size_t total);
+  void update(size_t done);
+  double seconds() const;
+
+ private:
+  std::string label_;
+  size_t total_;
+  bool tty_;
+  size_t last_decile_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+/// --device: cpu, or cuda when libtorch has CUDA and a device; throws wavetwin::Error otherwise.
+torch::Device parse_device(const std::string& name);
 
 /// Seconds as H:MM:SS.
 std::string format_duration(double seconds);

@@ -2,9 +2,6 @@
 // DT-CWPT packets over a folder of natural images (P1 section 6).
 #include <torch/torch.h>
 
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -35,32 +32,6 @@ torch::Tensor load_grey_crop(const std::filesystem::path& file, int64_t size, co
   return data::to_float_chw(image);
 }
 
-/// Progress on stderr: rewritten in place on a terminal, a line every 10 % otherwise.
-class Progress {
- public:
-  explicit Progress(size_t total) : total_(total), tty_(::isatty(STDERR_FILENO)) {}
-  void update(size_t done) {
-    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    const double rate = done / std::max(seconds, 1e-9);
-    const double eta = (total_ - done) / std::max(rate, 1e-9);
-    if (tty_) {
-      std::fprintf(stderr, "\rstudy: %zu/%zu images, %.0f images/s, ETA %.0f s   ", done, total_, rate, eta);
-      if (done == total_) std::fprintf(stderr, "\n");
-    } else if (done * 10 / total_ != last_decile_ || done == total_) {
-      last_decile_ = done * 10 / total_;
-      std::fprintf(stderr, "study: %zu/%zu images, %.0f images/s, ETA %.0f s\n", done, total_, rate, eta);
-    }
-  }
-  double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  size_t total_;
-  bool tty_;
-  size_t last_decile_ = 0;
-  Clock::time_point start_ = Clock::now();
-};
-
 double correlation(const std::vector<double>& a, const std::vector<double>& b) {
   const auto x = torch::tensor(a, torch::kFloat64), y = torch::tensor(b, torch::kFloat64);
   const auto xc = x - x.mean(), yc = y - y.mean();
@@ -85,7 +56,7 @@ void run_study(const StudyArgs& args) {
 
   study::FilterStudy filter_study(study::FilterStudyOptions().levels(args.depth).q(args.q).shift(shift));
   std::vector<data::LoadFailure> failures;
-  Progress progress(files.size());
+  ProgressLine progress("study", files.size());
   for (size_t begin = 0; begin < files.size(); begin += args.batch) {
     const size_t end = std::min(files.size(), begin + static_cast<size_t>(args.batch));
     data::LoadedBatch batch = data::load_batch(

@@ -88,9 +88,7 @@ std::function<void(const train::Progress&)> progress_display() {
 void run_train(const TrainArgs& a) {
   if (a.threads > 0) at::set_num_threads(static_cast<int>(a.threads));
   const train::Recipe recipe = make_recipe(a);
-  WAVETWIN_CHECK(a.device == "cpu" || a.device == "cuda", "--device ", a.device, "; expected cpu or cuda");
-  WAVETWIN_CHECK(a.device == "cpu" || torch::cuda::is_available(), "--device cuda: no CUDA device, or wavetwin was ",
-                 "built against a CPU-only libtorch; expected --device cpu");
+  const torch::Device device = parse_device(a.device);
   data::DataOptions data_options;
   data_options.holdout_per_class = recipe.holdout;
   data_options.strict = a.strict;
@@ -139,7 +137,7 @@ void run_train(const TrainArgs& a) {
   options.keep_every = a.keep_every;
   options.loader_threads = a.loader_threads;
   options.strict = a.strict;
-  options.device = a.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  options.device = device;
   options.stop_after = a.stop_after;
   options.progress = progress_display();
   train::Trainer trainer(model, data, options, &store, run);

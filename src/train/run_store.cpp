@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
+#include <regex>
 #include <sstream>
 
 #include "wavetwin/error.h"
@@ -102,6 +103,12 @@ std::string json_number(double v) {
 }  // namespace
 
 std::string code_version() { return WAVETWIN_CODE_VERSION; }
+
+std::optional<int64_t> json_integer(const std::string& json, const std::string& key) {
+  std::smatch match;
+  if (!std::regex_search(json, match, std::regex("\"" + key + "\": (-?[0-9]+)"))) return std::nullopt;
+  return std::stoll(match[1]);
+}
 
 std::string json_quote(const std::string& text) {
   std::string out = "\"";

@@ -75,6 +75,9 @@ TEST_F(RunStoreTest, MistakesAreNamed) {
   std::ofstream(dir_ + "/junk.db") << "this is not a database, just text that is long enough to be read as a header";
   EXPECT_THROW_WITH(RunStore(dir_ + "/junk.db"), "junk.db: not a wavetwin run store");
   EXPECT_EQ(json_quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+  EXPECT_EQ(json_integer("{\"recipe\": {\"size\": 32, \"holdout\": -1}}", "holdout"), -1);
+  EXPECT_EQ(json_integer("{\"size\": 32}", "size"), 32);
+  EXPECT_FALSE(json_integer("{\"size\": 32}", "epochs").has_value());
 }
 
 }  // namespace

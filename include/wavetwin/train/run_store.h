@@ -82,6 +82,9 @@ class RunStore {
 /// The code version wavetwin was built from (git commit, or "unknown").
 std::string code_version();
 
+/// The first whole number recorded under "key" in a flat JSON text such as RunRecord::options, if any.
+std::optional<int64_t> json_integer(const std::string& json, const std::string& key);
+
 /// A string as a JSON string literal.
 std::string json_quote(const std::string& text);
 
