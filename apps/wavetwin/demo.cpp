@@ -16,6 +16,7 @@
 #include "wavetwin/error.h"
 #include "wavetwin/eval/shift_eval.h"
 #include "wavetwin/models/model.h"
+#include "wavetwin/train/recipe.h"
 #include "wavetwin/train/run_store.h"
 
 namespace wavetwin::cli {
@@ -66,17 +67,26 @@ const DemoModel kModels[] = {
     {"R18zh3wy_mod", "resnet18 --antialias blur3 --twin cmod"},
 };
 constexpr int64_t kModelCount = static_cast<int64_t>(std::size(kModels));
+constexpr const char* kRecipe = "cifar10-resnet";
+// An evaluated image costs about a third of a trained one (forward only, no loader augmentation).
+constexpr double kValidationShare = 0.35;
+// Seconds kept at the end for the report, the theory map and the study.
+constexpr double kReserveSeconds = 20;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// Seconds per image of an SGD step and of a forward pass, timed on random inputs with the costliest model
-// of the demo (the blur-pooled CMod twin), after one warm-up step.
-std::pair<double, double> calibrate(int64_t channels, int64_t classes, int64_t size) {
+// The costliest model of the demo (the blur-pooled CMod twin), as a timing stand-in for all of them.
+std::shared_ptr<models::Model> timing_model(int64_t channels, int64_t classes) {
   models::ModelSpec spec = models::parse_model_spec(kModels[kModelCount - 1].spec);
   spec.classes = classes, spec.in_channels = channels;
-  const auto model = models::make_model(spec);
+  return models::make_model(spec);
+}
+
+// Seconds per image of an SGD step at the training batch, on random inputs, after one warm-up step: the
+// training batch itself, since smaller batches cost more per image and over-estimate the work.
+double time_training_step(int64_t channels, int64_t classes, int64_t size, int64_t batch) {
+  const auto model = timing_model(channels, classes);
   torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.01).momentum(0.9));
-  const int64_t batch = 64;
   const torch::Tensor x = torch::randn({batch, channels, size, size});
   const torch::Tensor y = torch::randint(classes, {batch}, torch::kInt64);
   auto step = [&] {
@@ -86,16 +96,21 @@ std::pair<double, double> calibrate(int64_t channels, int64_t classes, int64_t s
   };
   model->train();
   step();
-  auto start = Clock::now();
+  const auto start = Clock::now();
   for (int i = 0; i < 2; ++i) step();
-  const double train = seconds_since(start) / (2 * batch);
+  return seconds_since(start) / static_cast<double>(2 * batch);
+}
+
+// Seconds per input of an evaluation forward pass at the evaluation batch, after one warm-up pass.
+double time_forward(int64_t channels, int64_t classes, int64_t size, int64_t batch) {
+  const auto model = timing_model(channels, classes);
   torch::NoGradGuard no_grad;
   model->eval();
-  const torch::Tensor xe = torch::randn({256, channels, size, size});
-  model->forward(xe);
-  start = Clock::now();
-  model->forward(xe);
-  return {train, seconds_since(start) / 256};
+  const torch::Tensor x = torch::randn({batch, channels, size, size});
+  model->forward(x);
+  const auto start = Clock::now();
+  model->forward(x);
+  return seconds_since(start) / static_cast<double>(batch);
 }
 
 int64_t recorded_option(const train::RunRecord& run, const std::string& key) {
@@ -118,24 +133,20 @@ void run_demo(const DemoArgs& a) {
   const data::DataSplits data = data::open_data(a.data, data_options);
   const int64_t size = 32;
   const int64_t classes = static_cast<int64_t>(data.train->classes().size()), channels = data.train->channels();
-  const auto [train_cost, forward_cost] = calibrate(channels, classes, size);
+  const train::Recipe recipe = train::preset(kRecipe);
+  const double train_cost = time_training_step(channels, classes, size, recipe.batch);
 
   // The budget: a quarter-minute and 10 % for set-up, the theory and the study; of the rest 65 % training
   // and 35 % evaluation, shared equally by the models. The loader and validation add about 15 % to a step.
+  // The evaluation is sized again once the models are trained, from the time that is actually left.
   const double usable = std::max(5.0, a.budget * 60 * 0.9 - 15);
-  const double train_seconds = 0.65 * usable / kModelCount, eval_seconds = 0.35 * usable / kModelCount;
+  const double train_seconds = 0.65 * usable / kModelCount;
   const int64_t val_images = data.val ? data.val->size() : 0;
-  const double per_epoch_val = forward_cost * static_cast<double>(val_images);
+  const double per_epoch_val = kValidationShare * train_cost * static_cast<double>(val_images);
   int64_t train_images = static_cast<int64_t>(
       (train_seconds / static_cast<double>(a.epochs) - per_epoch_val) / (1.15 * train_cost));
   train_images = std::clamp<int64_t>(train_images, 256, data.train->size());
-  // Per accuracy image: 1 + 10 crops + 2 consistency inputs; per shift image 3 x (17 + 9) windows; a quarter
-  // as many shift images as accuracy images.
-  const double inputs_per_image = 13 + 78 / 4.0;
   const int64_t test_images = data.test ? data.test->size() : 0;
-  const int64_t eval_images =
-      std::clamp<int64_t>(static_cast<int64_t>(eval_seconds / (1.1 * forward_cost * inputs_per_image)), 40, test_images);
-  const int64_t shift_images = std::max<int64_t>(10, eval_images / 4);
 
   std::unique_ptr<train::RunStore> store = std::make_unique<train::RunStore>(store_path);
   int64_t epochs = a.epochs;
@@ -152,10 +163,8 @@ void run_demo(const DemoArgs& a) {
   std::printf("demo: %s (%lld training images of %lld, %lld test), budget %.1f min\n", data.name.c_str(),
               static_cast<long long>(train_images), static_cast<long long>(data.train->size()),
               static_cast<long long>(test_images), a.budget);
-  std::printf("demo: measured %.2f ms per training image, %.3f ms per evaluated input; %lld models x %lld epochs, "
-              "evaluation on %lld test images (shifts on %lld)\n",
-              1e3 * train_cost, 1e3 * forward_cost, static_cast<long long>(kModelCount), static_cast<long long>(epochs),
-              static_cast<long long>(eval_images), static_cast<long long>(shift_images));
+  std::printf("demo: measured %.2f ms per training image (batch %lld); %lld models x %lld epochs\n", 1e3 * train_cost,
+              static_cast<long long>(recipe.batch), static_cast<long long>(kModelCount), static_cast<long long>(epochs));
   std::fflush(stdout);
 
   std::vector<std::string> names;
@@ -168,7 +177,7 @@ void run_demo(const DemoArgs& a) {
     }
     TrainArgs t;
     t.model = m.spec, t.name = m.name, t.data = a.data, t.store = store_path, t.cache = a.cache;
-    t.recipe = "cifar10-resnet", t.schedule = "cosine", t.epochs = epochs, t.size = size;
+    t.recipe = kRecipe, t.schedule = "cosine", t.epochs = epochs, t.size = size;
     t.train_images = train_images, t.threads = a.threads;
     t.resume = existing.has_value();
     std::printf("\n== train %s (%s)\n", m.name, m.spec);
@@ -177,6 +186,18 @@ void run_demo(const DemoArgs& a) {
     run_train(t);
     store = std::make_unique<train::RunStore>(store_path);
   }
+  // Per accuracy image: 1 + 10 crops + 2 consistency inputs; per shift image 3 x (17 + 9) windows; a quarter
+  // as many shift images as accuracy images. What is left of the budget, less the reserve, goes to them.
+  const double forward_cost = time_forward(channels, classes, size, EvalArgs().batch);
+  const double inputs_per_image = 13 + 78 / 4.0;
+  const double eval_seconds = std::max(2.0, a.budget * 60 - kReserveSeconds - seconds_since(start)) / kModelCount;
+  const int64_t eval_images =
+      std::clamp<int64_t>(static_cast<int64_t>(eval_seconds / (1.1 * forward_cost * inputs_per_image)), 40, test_images);
+  const int64_t shift_images = std::max<int64_t>(10, eval_images / 4);
+  std::printf("\ndemo: %s spent, %.3f ms per evaluated input: evaluation on %lld test images (shifts on %lld)\n",
+              format_duration(seconds_since(start)).c_str(), 1e3 * forward_cost, static_cast<long long>(eval_images),
+              static_cast<long long>(shift_images));
+  std::fflush(stdout);
   for (const auto& m : kModels) {
     EvalArgs e;
     e.target = m.name, e.store = store_path, e.cache = a.cache, e.limit = eval_images, e.shift_limit = shift_images;

@@ -83,11 +83,13 @@ Target resolve_target(const EvalArgs& a, const train::RunStore* store) {
   return t;
 }
 
-// A progress callback for predict_views, its line created at the first call (when the total is known).
+// A progress callback for predict_views, its line created at the first call (when the total is known) and
+// timed from now, when the work starts.
 std::function<void(int64_t, int64_t)> progress_line(const std::string& what) {
   auto line = std::make_shared<std::unique_ptr<ProgressLine>>();
-  return [line, what](int64_t done, int64_t total) {
-    if (!*line) *line = std::make_unique<ProgressLine>("eval " + what, static_cast<size_t>(total));
+  const auto start = std::chrono::steady_clock::now();
+  return [line, what, start](int64_t done, int64_t total) {
+    if (!*line) *line = std::make_unique<ProgressLine>("eval " + what, static_cast<size_t>(total), start);
     (*line)->update(static_cast<size_t>(done));
   };
 }

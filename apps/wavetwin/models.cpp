@@ -45,13 +45,17 @@ std::vector<int64_t> parse_input(const std::string& text, const models::ModelSpe
 
 void run_models(const ModelsArgs& args) {
   if (args.model.empty()) {
-    std::printf("%-14s %12s  %s\n", "name", "parameters", "spec");
+    std::printf("%-14s %12s %8s  %s\n", "name", "parameters", "GFLOPs", "spec");
     for (const std::string& name : models::paper_model_names()) {
       const models::ModelSpec spec = models::parse_model_spec(name);
       const auto model = models::make_model(spec);
-      std::printf("%-14s %12lld  %s\n", name.c_str(), static_cast<long long>(models::trainable_parameters(*model)),
+      const std::vector<int64_t> dims = parse_input("", spec);
+      std::printf("%-14s %12lld %8.3f  %s\n", name.c_str(), static_cast<long long>(models::trainable_parameters(*model)),
+                  1e-9 * static_cast<double>(models::forward_macs(*model, dims[0], dims[1], dims[2])),
                   spec.readable().c_str());
     }
+    std::printf("\nGFLOPs: multiply-accumulates of one forward pass (as torchvision and the papers count them), at "
+                "224 x 224 for the ImageNet models and 32 x 32 for CIFAR-10's.\n");
     std::printf("\nAny architecture (alexnet, resnet18/34/50/101) with --twin rmax|cmod|ablated, --antialias "
                 "none|blurK|adaptiveK, --classes N, --channels 1|3; see `wavetwin models NAME --trace`.\n");
     return;
@@ -61,17 +65,23 @@ void run_models(const ModelsArgs& args) {
   const std::string paper = spec.paper_name();
   std::printf("%s%s%s\n", spec.readable().c_str(), paper.empty() ? "" : "  (", paper.empty() ? "" : (paper + ")").c_str());
   std::printf("trainable parameters: %lld\n", static_cast<long long>(models::trainable_parameters(*model)));
-  if (!args.trace) return;
   const std::vector<int64_t> dims = parse_input(args.input, spec);
+  const auto too_small = [&](const std::string& after) {
+    WAVETWIN_FAIL("input ", dims[0], "x", dims[1], "x", dims[2], " is too small for ", spec.readable(), " (after ",
+                  after, ")");
+  };
   torch::NoGradGuard no_grad;
   model->eval();
   std::vector<models::TraceStep> trace;
   try {
     model->forward_traced(torch::zeros({1, dims[0], dims[1], dims[2]}), trace);
   } catch (const c10::Error& e) {
-    WAVETWIN_FAIL("input ", dims[0], "x", dims[1], "x", dims[2], " is too small for ", spec.readable(), " (after ",
-                  trace.empty() ? std::string("the input") : trace.back().name, ")");
+    too_small(trace.empty() ? std::string("the input") : trace.back().name);
   }
+  std::printf("GFLOPs (multiply-accumulates of one forward pass at %s): %.3f\n",
+              shape_text({1, dims[0], dims[1], dims[2]}).c_str(),
+              1e-9 * static_cast<double>(models::forward_macs(*model, dims[0], dims[1], dims[2])));
+  if (!args.trace) return;
   std::printf("input %s\n", shape_text({1, dims[0], dims[1], dims[2]}).c_str());
   for (const auto& step : trace) std::printf("  %-32s %s\n", step.name.c_str(), shape_text(step.shape).c_str());
 }

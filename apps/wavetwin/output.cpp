@@ -36,8 +36,8 @@ void write_figures(const std::vector<std::pair<report::Figure, std::filesystem::
   }
 }
 
-ProgressLine::ProgressLine(std::string label, size_t total)
-    : label_(std::move(label)), total_(std::max<size_t>(total, 1)), tty_(::isatty(STDERR_FILENO)) {}
+ProgressLine::ProgressLine(std::string label, size_t total, std::chrono::steady_clock::time_point start)
+    : label_(std::move(label)), total_(std::max<size_t>(total, 1)), tty_(::isatty(STDERR_FILENO)), start_(start) {}
 
 double ProgressLine::seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

@@ -26,7 +26,9 @@ void write_figures(const std::vector<std::pair<report::Figure, std::filesystem::
 /// a terminal, a line every 10 % otherwise.
 class ProgressLine {
  public:
-  ProgressLine(std::string label, size_t total);
+  /// Rates and ETA count from `start` (default: now).
+  ProgressLine(std::string label, size_t total,
+               std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now());
   void update(size_t done);
   double seconds() const;
 
@@ -35,7 +37,7 @@ class ProgressLine {
   size_t total_;
   bool tty_;
   size_t last_decile_ = 0;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point start_;
 };
 
 /// --device: cpu, or cuda when libtorch has CUDA and a device; throws wavetwin::Error otherwise.

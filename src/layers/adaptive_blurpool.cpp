@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "wavetwin/error.h"
+#include "wavetwin/macs.h"
 
 namespace wavetwin::layers {
 
@@ -23,6 +24,7 @@ torch::Tensor apply_pixel_filters(const torch::Tensor& x, const torch::Tensor& w
   const int64_t ho = (h + stride - 1) / stride, wo = (w + stride - 1) / stride;
   const torch::Tensor kept = weights.slice(2, 0, c10::nullopt, stride).slice(3, 0, c10::nullopt, stride);
   const torch::Tensor out = (windows.view({n, g, c / g, k2, ho * wo}) * kept.reshape({n, g, 1, k2, ho * wo})).sum(3);
+  MacCounter::report(out.numel() * k2);
   return out.view({n, c, ho, wo});
 }
 
@@ -34,7 +36,7 @@ void AdaptiveBlurPoolImpl::reset() {
   WAVETWIN_CHECK(g >= 1 && c >= 1 && c % g == 0, "AdaptiveBlurPool: channels=", c, ", groups=", g,
                  "; expected channels a multiple of groups");
   WAVETWIN_CHECK(options.stride() >= 1, "AdaptiveBlurPool: stride=", options.stride(), "; expected >= 1");
-  conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(c, g * k * k, k).bias(false)));
+  conv = register_module("conv", Conv2d(torch::nn::Conv2dOptions(c, g * k * k, k).bias(false)));
   torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
   bn = register_module("bn", torch::nn::BatchNorm2d(g * k * k));
 }

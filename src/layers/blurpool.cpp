@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "wavetwin/error.h"
+#include "wavetwin/macs.h"
 
 namespace wavetwin::layers {
 
@@ -53,7 +54,9 @@ torch::Tensor blur_pool(const torch::Tensor& x, const torch::Tensor& filter, con
   }
   const torch::Tensor padded = blur_pad(x, (k - 1) / 2 + options.pad_off(), k / 2 + options.pad_off(), options.padding());
   const std::vector<int64_t> strides{s, s}, zeros{0, 0}, ones{1, 1};
-  return torch::conv2d(padded, filter.to(x.dtype()), torch::Tensor(), strides, zeros, ones, x.size(1));
+  const torch::Tensor y = torch::conv2d(padded, filter.to(x.dtype()), torch::Tensor(), strides, zeros, ones, x.size(1));
+  MacCounter::report(y.numel() * k * k);
+  return y;
 }
 
 BlurPoolImpl::BlurPoolImpl(const BlurPoolOptions& options_) : options(options_) { reset(); }

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "wavetwin/error.h"
+#include "wavetwin/macs.h"
 #include "wavetwin/layers/split_pool.h"
 #include "wavetwin/wavelets/dtcwpt.h"
 #include "wavetwin/wavelets/equivalent_kernel.h"
@@ -151,7 +152,7 @@ void TwinConvImpl::reset() {
   WAVETWIN_CHECK(o.in_channels() == 1 || static_cast<int64_t>(o.colour_mix().size()) == o.in_channels(),
                  "TwinConv: ", o.colour_mix().size(), " colour-mix weights; expected ", o.in_channels());
 
-  freeconv = register_module("freeconv", torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels(), o.free_channels(),
+  freeconv = register_module("freeconv", Conv2d(torch::nn::Conv2dOptions(o.in_channels(), o.free_channels(),
                                                                                     o.free_kernel())
                                                                .stride(o.stride())
                                                                .padding(o.free_padding())
@@ -188,7 +189,7 @@ void TwinConvImpl::reset() {
   single_source_ = static_cast<int64_t>(cols.size()) == wavelet_channels();
   std::vector<int64_t> real, complex;
   for (int64_t c : cols) {
-    real.push_back(2 * c);
+    real.push_back(c);
     complex.insert(complex.end(), {2 * c, 2 * c + 1});
   }
   source_real_ = torch::tensor(real, torch::kLong);
@@ -203,7 +204,11 @@ torch::Tensor TwinConvImpl::wavelet_on_grid(const torch::Tensor& luminance, int6
   // stride. No slicing of the input or of the result: their backward passes would zero-fill whole tensors.
   const auto& o = options;
   const int64_t pad = wavelets::reference_padding(o.levels(), o.stride(), filters.size(1));
-  const auto opts = wavelets::DtCwptOptions(o.levels()).stride(step).padding(wavelets::Padding::kNone);
+  // RMax reads only the real parts: the transform then computes two of its four trees.
+  const auto opts = wavelets::DtCwptOptions(o.levels())
+                        .stride(step)
+                        .padding(wavelets::Padding::kNone)
+                        .real_only(o.pooling() == TwinPooling::kRMax);
   const auto span = [&](int64_t origin, int64_t size, int64_t count) {
     const int64_t available = size + 2 * pad - origin;
     const int64_t out = wavelets::dtcwpt_output_length(available, opts);
@@ -230,6 +235,7 @@ TwinOutput TwinConvImpl::forward(const torch::Tensor& x) {
   // times slower, forward and backward, in libtorch 1.13's CPU convolution.
   const int64_t n = x.size(0);
   const torch::Tensor luminance = colormix ? (x * colormix->weight.to(x.scalar_type())).sum(1, true) : x;
+  if (colormix) MacCounter::report(x.numel());
 
   // The reference's grid: the stride-S zero-padded transform, both paths centre-cropped to the common size.
   const auto grid_opts = wavelets::DtCwptOptions(o.levels()).stride(o.stride());
@@ -253,7 +259,8 @@ TwinOutput TwinConvImpl::forward(const torch::Tensor& x) {
   const bool rmax = o.pooling() == TwinPooling::kRMax;
   if (single_source_) {
     // Every output is a weight times one packet (the ResNet twins): gather exactly the maps the outputs read
-    // (real parts only for RMax) and scale them, instead of a mostly-zero product over all packets.
+    // (for RMax the transform's maps are the real parts alone) and scale them, instead of a mostly-zero
+    // product over all packets.
     const torch::Tensor& index = rmax ? source_real_ : source_complex_;
     if (!rmax) {
       weights = weights.repeat_interleave(2);
@@ -263,6 +270,7 @@ TwinOutput TwinConvImpl::forward(const torch::Tensor& x) {
     torch::Tensor mixed = z.is_cpu() ? GatherScale::apply(maps, weights, index)
                                      : maps.index_select(1, index.to(z.device())) * weights.view({1, -1, 1});
     if (bias.defined()) mixed = mixed + bias.view({1, -1, 1});
+    MacCounter::report(mixed.numel());
     return {free, mixed.view({n, -1, zh, zw})};
   }
   // Selection and grouped mixing as one 1x1 convolution over all packets, with the sections' weights placed
@@ -271,10 +279,11 @@ TwinOutput TwinConvImpl::forward(const torch::Tensor& x) {
   const torch::Tensor matrix = torch::zeros({wavelet_channels(), packets}, weights.options())
                                    .index_put({mix_rows_.to(z.device()), mix_cols_.to(z.device())}, weights,
                                               /*accumulate=*/true);
+  const int64_t maps_per_packet = rmax ? 1 : 2;
   const torch::Tensor mixed =
-      torch::conv1d(z.view({n, -1, 2 * zh * zw}), matrix.unsqueeze(2), bias).view({n, -1, 2, zh, zw});
-  if (rmax) return {free, mixed.select(2, 0)};
-  return {free, mixed.view({n, -1, zh, zw})};
+      torch::conv1d(z.view({n, -1, maps_per_packet * zh * zw}), matrix.unsqueeze(2), bias).view({n, -1, zh, zw});
+  MacCounter::report(mixed.numel() * static_cast<int64_t>(mix_rows_.size(0)) / wavelet_channels());
+  return {free, mixed};
 }
 
 TwinConvImpl::Kernel TwinConvImpl::equivalent_kernel() const {

@@ -5,6 +5,7 @@
 
 #include "wavetwin/layers/bias.h"
 #include "wavetwin/layers/blurpool.h"
+#include "wavetwin/layers/conv2d.h"
 #include "wavetwin/layers/modulus.h"
 
 namespace wavetwin::models {
@@ -12,8 +13,8 @@ namespace {
 
 namespace nn = torch::nn;
 
-nn::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride, int64_t padding) {
-  return nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(padding));
+layers::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride, int64_t padding) {
+  return layers::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(padding));
 }
 
 nn::MaxPool2d max_pool(int64_t stride) { return nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(stride)); }

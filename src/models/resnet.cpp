@@ -14,8 +14,8 @@ namespace {
 
 namespace nn = torch::nn;
 
-nn::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride) {
-  return nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false));
+layers::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride) {
+  return layers::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false));
 }
 
 // Appends Zhang's blur or Zou's adaptive blur of stride 2 (adaptive: `groups` channel groups).
@@ -55,7 +55,7 @@ ResidualBlockImpl::ResidualBlockImpl(bool bottleneck, int64_t inplanes, int64_t 
   const bool aa = spec.antialias != Antialias::kNone && stride > 1;
   const int64_t out = planes * (bottleneck ? 4 : 1);
   // The strided convolution runs at stride 1 and an anti-aliasing stride 2 comes before the next one.
-  const auto strided = [&](nn::Conv2d next, const std::string& name) -> nn::Conv2d {
+  const auto strided = [&](layers::Conv2d next, const std::string& name) -> layers::Conv2d {
     if (!aa) return register_module(name, next);
     blurred_ = nn::Sequential();
     push_antialias(blurred_, next->options.in_channels(), spec);
@@ -87,7 +87,7 @@ ResidualBlockImpl::ResidualBlockImpl(bool bottleneck, int64_t inplanes, int64_t 
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
   // The blurred convolution is the block's last-but-BN one: conv3 of a Bottleneck, conv2 of a BasicBlock.
-  const auto last = [&](nn::Conv2d& c, const torch::Tensor& t) { return blurred_ ? blurred_->forward(t) : c(t); };
+  const auto last = [&](layers::Conv2d& c, const torch::Tensor& t) { return blurred_ ? blurred_->forward(t) : c(t); };
   torch::Tensor y = torch::relu(bn1_(conv1_(x)));
   if (bottleneck_) {
     y = torch::relu(bn2_(conv2_(y)));
@@ -146,7 +146,7 @@ ResNet::ResNet(const ModelSpec& spec) : Model(spec) {
   // the reference).
   for (const auto& item : named_modules("", /*include_self=*/false)) {
     if (twin_ && item.key().rfind("conv1", 0) == 0) continue;
-    if (auto* c = item.value()->as<nn::Conv2d>()) {
+    if (auto* c = item.value()->as<layers::Conv2d>()) {
       nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
     } else if (auto* b = item.value()->as<nn::BatchNorm2d>()) {
       nn::init::ones_(b->weight);

@@ -13,6 +13,7 @@
 
 #include "dual_tree.h"
 #include "wavetwin/error.h"
+#include "wavetwin/macs.h"
 #include "wavetwin/wavelets/filter_bank.h"
 #include "wavetwin/wavelets/packet.h"
 
@@ -36,6 +37,13 @@ void check_options(const DtCwptOptions& o, const char* where) {
   WAVETWIN_CHECK(o.in_channels() >= 1, where, ": in_channels=", o.in_channels(), "; expected >= 1");
   WAVETWIN_CHECK(!o.full() || o.padding() == Padding::kZeros, where, ": full=true with padding '",
                  padding_name(o.padding()), "'; expected padding 'zeros'");
+  WAVETWIN_CHECK(!(o.complex() && o.real_only()), where,
+                 ": complex=true with real_only=true; expected at most one of them");
+}
+
+// Real output channels per input channel: (Re, Im) or Re alone for each packet.
+int64_t maps_per_channel(const DtCwptOptions& o, int64_t dims) {
+  return (o.real_only() ? 1 : 2) * (dims == 2 ? 2 : 1) << (dims * o.levels());
 }
 
 void check_filters(const Tensor& filters, const DtCwptOptions& o, const char* where) {
@@ -167,29 +175,29 @@ void for_each_item(int64_t items, int64_t workspace, Fn fn) {
   });
 }
 
-Tensor run_forward_2d(const Tensor& xp, const Tensor& filters, int64_t levels, int64_t stride) {
+Tensor run_forward_2d(const Tensor& xp, const Tensor& filters, int64_t levels, int64_t stride, bool real_only) {
   const Tensor x = xp.contiguous();
   const int64_t n = x.size(0), c = x.size(1), hp = x.size(2), wp = x.size(3);
   const auto rows = detail::axis_geometry(hp, levels, stride, taps_of(filters));
   const auto cols = detail::axis_geometry(wp, levels, stride, taps_of(filters));
   const int64_t ho = rows.length.back(), wo = cols.length.back();
-  const int64_t maps = 4 << (2 * levels);
+  const int64_t maps = (real_only ? 2 : 4) << (2 * levels);
   Tensor out = empty_output({n, c * maps, ho, wo}, x.options());
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "dtcwpt2d", [&] {
     const auto engine = make_engine<scalar_t>(filters, levels, stride);
     const scalar_t* in = x.data_ptr<scalar_t>();
     scalar_t* o = out.data_ptr<scalar_t>();
     for_each_item<scalar_t>(n * c, engine.workspace_2d(hp, wp), [&](int64_t b, scalar_t* work) {
-      engine.forward_2d(in + b * hp * wp, hp, wp, o + b * maps * ho * wo, work);
+      engine.forward_2d(in + b * hp * wp, hp, wp, o + b * maps * ho * wo, work, real_only);
     });
   });
   return out;
 }
 
-Tensor run_adjoint_2d(const Tensor& grad, const Tensor& filters, int64_t levels, int64_t stride, int64_t hp,
-                      int64_t wp) {
+Tensor run_adjoint_2d(const Tensor& grad, const Tensor& filters, int64_t levels, int64_t stride, bool real_only,
+                      int64_t hp, int64_t wp) {
   const Tensor g = grad.contiguous();
-  const int64_t maps = 4 << (2 * levels);
+  const int64_t maps = (real_only ? 2 : 4) << (2 * levels);
   const int64_t n = g.size(0), c = g.size(1) / maps, ho = g.size(2), wo = g.size(3);
   Tensor out = empty_output({n, c, hp, wp}, g.options());
   AT_DISPATCH_FLOATING_TYPES(g.scalar_type(), "dtcwpt2d_adjoint", [&] {
@@ -197,32 +205,33 @@ Tensor run_adjoint_2d(const Tensor& grad, const Tensor& filters, int64_t levels,
     const scalar_t* in = g.data_ptr<scalar_t>();
     scalar_t* o = out.data_ptr<scalar_t>();
     for_each_item<scalar_t>(n * c, engine.workspace_2d(hp, wp), [&](int64_t b, scalar_t* work) {
-      engine.adjoint_2d(in + b * maps * ho * wo, hp, wp, o + b * hp * wp, work);
+      engine.adjoint_2d(in + b * maps * ho * wo, hp, wp, o + b * hp * wp, work, real_only);
     });
   });
   return out;
 }
 
-Tensor run_forward_1d(const Tensor& xp, const Tensor& filters, int64_t levels, int64_t stride) {
+Tensor run_forward_1d(const Tensor& xp, const Tensor& filters, int64_t levels, int64_t stride, bool real_only) {
   const Tensor x = xp.contiguous();
   const int64_t n = x.size(0), c = x.size(1), lp = x.size(2);
   const int64_t lo = detail::axis_geometry(lp, levels, stride, taps_of(filters)).length.back();
-  const int64_t lines = 2 << levels;
+  const int64_t lines = (real_only ? 1 : 2) << levels;
   Tensor out = empty_output({n, c * lines, lo}, x.options());
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "dtcwpt1d", [&] {
     const auto engine = make_engine<scalar_t>(filters, levels, stride);
     const scalar_t* in = x.data_ptr<scalar_t>();
     scalar_t* o = out.data_ptr<scalar_t>();
     for_each_item<scalar_t>(n * c, engine.workspace_1d(lp), [&](int64_t b, scalar_t* work) {
-      engine.forward_1d(in + b * lp, lp, o + b * lines * lo, work);
+      engine.forward_1d(in + b * lp, lp, o + b * lines * lo, work, real_only);
     });
   });
   return out;
 }
 
-Tensor run_adjoint_1d(const Tensor& grad, const Tensor& filters, int64_t levels, int64_t stride, int64_t lp) {
+Tensor run_adjoint_1d(const Tensor& grad, const Tensor& filters, int64_t levels, int64_t stride, bool real_only,
+                      int64_t lp) {
   const Tensor g = grad.contiguous();
-  const int64_t lines = 2 << levels;
+  const int64_t lines = (real_only ? 1 : 2) << levels;
   const int64_t n = g.size(0), c = g.size(1) / lines, lo = g.size(2);
   Tensor out = empty_output({n, c, lp}, g.options());
   AT_DISPATCH_FLOATING_TYPES(g.scalar_type(), "dtcwpt1d_adjoint", [&] {
@@ -230,7 +239,7 @@ Tensor run_adjoint_1d(const Tensor& grad, const Tensor& filters, int64_t levels,
     const scalar_t* in = g.data_ptr<scalar_t>();
     scalar_t* o = out.data_ptr<scalar_t>();
     for_each_item<scalar_t>(n * c, engine.workspace_1d(lp), [&](int64_t b, scalar_t* work) {
-      engine.adjoint_1d(in + b * lines * lo, lp, o + b * lp, work);
+      engine.adjoint_1d(in + b * lines * lo, lp, o + b * lp, work, real_only);
     });
   });
   return out;
@@ -240,21 +249,24 @@ Tensor run_adjoint_1d(const Tensor& grad, const Tensor& filters, int64_t levels,
 template <int Dims>
 struct Forward : torch::autograd::Function<Forward<Dims>> {
   static Tensor forward(AutogradContext* ctx, const Tensor& xp, const Tensor& filters, int64_t levels,
-                        int64_t stride) {
+                        int64_t stride, bool real_only) {
     ctx->save_for_backward({filters});
     ctx->saved_data["levels"] = levels;
     ctx->saved_data["stride"] = stride;
+    ctx->saved_data["real_only"] = real_only;
     ctx->saved_data["shape"] = xp.sizes().vec();
-    return Dims == 2 ? run_forward_2d(xp, filters, levels, stride) : run_forward_1d(xp, filters, levels, stride);
+    return Dims == 2 ? run_forward_2d(xp, filters, levels, stride, real_only)
+                     : run_forward_1d(xp, filters, levels, stride, real_only);
   }
   static tensor_list backward(AutogradContext* ctx, tensor_list grads) {
     const Tensor filters = ctx->get_saved_variables()[0];
     const int64_t levels = ctx->saved_data["levels"].toInt();
     const int64_t stride = ctx->saved_data["stride"].toInt();
+    const bool real_only = ctx->saved_data["real_only"].toBool();
     const auto shape = ctx->saved_data["shape"].toIntVector();
-    const Tensor g = Dims == 2 ? run_adjoint_2d(grads[0], filters, levels, stride, shape[2], shape[3])
-                               : run_adjoint_1d(grads[0], filters, levels, stride, shape[2]);
-    return {g, Tensor(), Tensor(), Tensor()};
+    const Tensor g = Dims == 2 ? run_adjoint_2d(grads[0], filters, levels, stride, real_only, shape[2], shape[3])
+                               : run_adjoint_1d(grads[0], filters, levels, stride, real_only, shape[2]);
+    return {g, Tensor(), Tensor(), Tensor(), Tensor()};
   }
 };
 
@@ -262,20 +274,22 @@ struct Forward : torch::autograd::Function<Forward<Dims>> {
 template <int Dims>
 struct Adjoint : torch::autograd::Function<Adjoint<Dims>> {
   static Tensor forward(AutogradContext* ctx, const Tensor& y, const Tensor& filters, int64_t levels,
-                        int64_t stride, std::vector<int64_t> shape) {
+                        int64_t stride, bool real_only, std::vector<int64_t> shape) {
     ctx->save_for_backward({filters});
     ctx->saved_data["levels"] = levels;
     ctx->saved_data["stride"] = stride;
-    return Dims == 2 ? run_adjoint_2d(y, filters, levels, stride, shape[2], shape[3])
-                     : run_adjoint_1d(y, filters, levels, stride, shape[2]);
+    ctx->saved_data["real_only"] = real_only;
+    return Dims == 2 ? run_adjoint_2d(y, filters, levels, stride, real_only, shape[2], shape[3])
+                     : run_adjoint_1d(y, filters, levels, stride, real_only, shape[2]);
   }
   static tensor_list backward(AutogradContext* ctx, tensor_list grads) {
     const Tensor filters = ctx->get_saved_variables()[0];
     const int64_t levels = ctx->saved_data["levels"].toInt();
     const int64_t stride = ctx->saved_data["stride"].toInt();
-    const Tensor g = Dims == 2 ? run_forward_2d(grads[0], filters, levels, stride)
-                               : run_forward_1d(grads[0], filters, levels, stride);
-    return {g, Tensor(), Tensor(), Tensor(), Tensor()};
+    const bool real_only = ctx->saved_data["real_only"].toBool();
+    const Tensor g = Dims == 2 ? run_forward_2d(grads[0], filters, levels, stride, real_only)
+                               : run_forward_1d(grads[0], filters, levels, stride, real_only);
+    return {g, Tensor(), Tensor(), Tensor(), Tensor(), Tensor()};
   }
 };
 
@@ -302,6 +316,22 @@ Tensor separable_adjoint(const Tensor& y, const Tensor& filters, const DtCwptOpt
   return torch::autograd::grad({out}, {x0}, {y}, /*retain_graph=*/graph, /*create_graph=*/graph)[0];
 }
 
+// Multiply-accumulates of the filter stages for one channel of a padded (hp, wp) input (wp = 0: 1-D): every
+// stage filters each node's lines into a low-pass and a high-pass output. 2-D: the stages down the rows, then
+// those along each of the 2 * 2^J row maps (half of them with real_only, as the engine).
+int64_t transform_macs(int64_t hp, int64_t wp, const DtCwptOptions& o, int64_t taps) {
+  const auto tree = [&](const detail::AxisGeometry& g, int64_t lines) {
+    int64_t macs = 0;
+    for (int64_t j = 1; j <= o.levels(); ++j) macs += (int64_t{2} << j) * g.length[j] * g.taps[j - 1] * lines;
+    return macs;
+  };
+  const auto rows = detail::axis_geometry(hp, o.levels(), stride_of(o), taps);
+  if (wp == 0) return tree(rows, 1) / (o.real_only() ? 2 : 1);
+  const auto cols = detail::axis_geometry(wp, o.levels(), stride_of(o), taps);
+  const int64_t row_maps = int64_t{2} << o.levels();
+  return tree(rows, wp) + row_maps * tree(cols, rows.length.back()) / (o.real_only() ? 2 : 1);
+}
+
 Tensor forward_nd(const Tensor& x, const Tensor& filters, const DtCwptOptions& o, int64_t dims, const char* where) {
   check_options(o, where);
   check_filters(filters, o, where);
@@ -311,10 +341,12 @@ Tensor forward_nd(const Tensor& x, const Tensor& filters, const DtCwptOptions& o
   const Tensor f = filters.to(x.device());
   Tensor out;
   if (use_engine(xp, f)) {
-    out = dims == 2 ? Forward<2>::apply(xp, f, o.levels(), stride_of(o)) : Forward<1>::apply(xp, f, o.levels(), stride_of(o));
+    out = dims == 2 ? Forward<2>::apply(xp, f, o.levels(), stride_of(o), o.real_only())
+                    : Forward<1>::apply(xp, f, o.levels(), stride_of(o), o.real_only());
   } else {
     out = dims == 2 ? detail::dtcwpt2d_separable(xp, f, o) : detail::dtcwpt1d_separable(xp, f, o);
   }
+  MacCounter::report(x.size(0) * x.size(1) * transform_macs(xp.size(2), dims == 2 ? xp.size(3) : 0, o, taps_of(f)));
   return o.complex() ? as_complex(out) : out;
 }
 
@@ -324,7 +356,7 @@ Tensor adjoint_nd(const Tensor& y_in, const Tensor& filters, const DtCwptOptions
   check_filters(filters, o, where);
   const int64_t dims = static_cast<int64_t>(sizes.size());
   const Tensor y = as_interleaved(y_in);
-  const int64_t per_channel = (dims == 2 ? 4 : 2) << (dims * o.levels());
+  const int64_t per_channel = maps_per_channel(o, dims);
   WAVETWIN_CHECK(y.dim() == dims + 2 && y.size(1) == o.in_channels() * per_channel, where, ": coefficients of shape ",
                  y.sizes(), "; expected ", o.in_channels() * per_channel, " real channels");
   std::vector<int64_t> padded = {y.size(0), o.in_channels()};
@@ -338,8 +370,8 @@ Tensor adjoint_nd(const Tensor& y_in, const Tensor& filters, const DtCwptOptions
   const Tensor f = filters.to(y.device());
   Tensor g;
   if (use_engine(y, f)) {
-    g = dims == 2 ? Adjoint<2>::apply(y, f, o.levels(), stride_of(o), padded)
-                  : Adjoint<1>::apply(y, f, o.levels(), stride_of(o), padded);
+    g = dims == 2 ? Adjoint<2>::apply(y, f, o.levels(), stride_of(o), o.real_only(), padded)
+                  : Adjoint<1>::apply(y, f, o.levels(), stride_of(o), o.real_only(), padded);
   } else {
     g = separable_adjoint(y, f.to(y.scalar_type()), o, padded, dims);
   }
@@ -486,13 +518,13 @@ torch::Tensor dtcwpt2d_adjoint(const torch::Tensor& y, const torch::Tensor& filt
 torch::Tensor idtcwpt2d(const torch::Tensor& y, const torch::Tensor& filters, const DtCwptOptions& options,
                         int64_t height, int64_t width) {
   check_invertible(options, height, width);
-  return adjoint_nd(y, filters, options, {height, width}, "idtcwpt2d") / 8.0;
+  return adjoint_nd(y, filters, options, {height, width}, "idtcwpt2d") / (options.real_only() ? 4.0 : 8.0);
 }
 
 torch::Tensor idtcwpt1d(const torch::Tensor& y, const torch::Tensor& filters, const DtCwptOptions& options,
                         int64_t length) {
   check_invertible(options, length, length);
-  return adjoint_nd(y, filters, options, {length}, "idtcwpt1d") / 2.0;
+  return adjoint_nd(y, filters, options, {length}, "idtcwpt1d") / (options.real_only() ? 1.0 : 2.0);
 }
 
 namespace detail {
@@ -564,6 +596,7 @@ torch::Tensor dtcwpt2d_separable(const torch::Tensor& xp, const torch::Tensor& f
   Tensor z = torch::stack({psi_a, psi_b}, 1).reshape({b, 2, codes, 2, ho, wo});
   z = z.index_select(2, torch::tensor(order, torch::kLong).to(xp.device()));
   const Tensor sign = torch::tensor(signs, xp.options()).view({1, 2, codes, 1, 1});
+  if (o.real_only()) return z.select(3, 0).reshape({n, c * 2 * codes, ho, wo});
   z = torch::stack({z.select(3, 0), z.select(3, 1) * sign}, 3);
   return z.reshape({n, c * 4 * codes, ho, wo});
 }
@@ -574,6 +607,7 @@ torch::Tensor dtcwpt1d_separable(const torch::Tensor& xp, const torch::Tensor& f
   const int64_t m = eq.size(0), paths = m / 2;
   const int64_t n = xp.size(0), c = xp.size(1), lp = xp.size(2);
   const Tensor d = torch::conv1d(xp.reshape({n * c, 1, lp}), eq.unsqueeze(1), {}, s);  // (b, tree * paths, lo)
+  if (o.real_only()) return d.narrow(1, 0, paths).reshape({n, c * paths, d.size(2)});
   std::vector<double> signs(paths);
   for (int64_t p = 0; p < paths; ++p) signs[p] = conjugated_1d(p, levels) ? -1.0 : 1.0;
   const Tensor sign = torch::tensor(signs, xp.options()).view({1, paths, 1});
@@ -592,6 +626,7 @@ void print_options(std::ostream& stream, const char* name, const DtCwptOptions& 
   if (o.full()) stream << ", full=true";
   if (o.in_channels() != 1) stream << ", in_channels=" << o.in_channels();
   if (o.complex()) stream << ", complex=true";
+  if (o.real_only()) stream << ", real_only=true";
   if (o.trainable_filters()) stream << ", trainable_filters=true";
   stream << ")";
 }

@@ -39,6 +39,25 @@ void recombine(const T* __restrict d11, const T* __restrict d12, const T* __rest
   }
 }
 
+// The real parts alone: Re Psi_a = D11 - D22, Re Psi_b = D11 + D22.
+template <typename T>
+void recombine_real(const T* __restrict d11, const T* __restrict d22, T* __restrict re_a, T* __restrict re_b,
+                    int64_t n) {
+  for (int64_t c = 0; c < n; ++c) {
+    re_a[c] = d11[c] - d22[c];
+    re_b[c] = d11[c] + d22[c];
+  }
+}
+
+template <typename T>
+void recombine_real_adjoint(const T* __restrict re_a, const T* __restrict re_b, T* __restrict d11,
+                            T* __restrict d22, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) {
+    d11[c] = re_a[c] + re_b[c];
+    d22[c] = re_b[c] - re_a[c];
+  }
+}
+
 // The adjoint of recombine: gradients of D11, D12, D21, D22 from those of Psi_a and Psi_b.
 template <typename T>
 void recombine_adjoint(const T* __restrict re_a, const T* __restrict im_a, const T* __restrict re_b,
@@ -148,7 +167,7 @@ int64_t DualTreeEngine<T>::line_work(const AxisGeometry& g, int64_t lines) const
 
 template <typename T>
 void DualTreeEngine<T>::line_tree(const T* x, int64_t lines, int64_t x_step, const AxisGeometry& g, T* out,
-                                  T* work) const {
+                                  T* work, int tree) const {
   const int64_t level_size = line_layout(g, lines).level;
   T* buffers[2] = {work, work + level_size};
   const T* previous = x;
@@ -157,6 +176,7 @@ void DualTreeEngine<T>::line_tree(const T* x, int64_t lines, int64_t x_step, con
     const int64_t in_slot = g.slot(j - 1), out_slot = g.slot(j);
     const int64_t in_step = j == 1 ? x_step : in_slot;
     for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
+      if (tree != kBothTrees && (q >> (j - 1)) != tree) continue;
       const int pair = pair_[j - 1][q];
       const T* parent = j == 1 ? x : previous + q * lines * in_slot;
       analysis_line(parent, g.length[j - 1], g.phases[j - 1], lines, in_step, bank_.lo[pair].data(),
@@ -170,7 +190,7 @@ void DualTreeEngine<T>::line_tree(const T* x, int64_t lines, int64_t x_step, con
 
 template <typename T>
 void DualTreeEngine<T>::line_tree_adjoint(const T* grad, int64_t lines, int64_t x_step, const AxisGeometry& g,
-                                          T* x_grad, T* work) const {
+                                          T* x_grad, T* work, int tree) const {
   const LineLayout layout = line_layout(g, lines);
   T* buffers[2] = {work, work + layout.level};
   T* scratch = work + 2 * layout.level;
@@ -182,6 +202,7 @@ void DualTreeEngine<T>::line_tree_adjoint(const T* grad, int64_t lines, int64_t 
     T* parents = j == 1 ? x_grad : buffers[(j - 1) & 1];
     if (j > 1) std::fill(parents, parents + (int64_t{1} << j) * lines * in_slot, T(0));
     for (int64_t q = 0; q < (int64_t{1} << j); ++q) {
+      if (tree != kBothTrees && (q >> (j - 1)) != tree) continue;
       const int pair = pair_[j - 1][q];
       T* parent = j == 1 ? x_grad : parents + q * lines * in_slot;
       analysis_line_adjoint(children + 2 * q * lines * out_slot, children + (2 * q + 1) * lines * out_slot,
@@ -245,20 +266,26 @@ const T* DualTreeEngine<T>::row_stages(const ImageLayout& l) const {
 }
 
 template <typename T>
-void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T* work) const {
+void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T* work, bool real_only) const {
   const ImageLayout l = image_layout(hp, wp, work);
   const int64_t paths = int64_t{1} << levels_, per_tree = paths * paths, plane = l.plane;
   reorder_columns(x, l.image, hp, wp, l.cols.phases[0], wp, l.width, false);
   // All stages down the rows: 2 * 2^J maps (ho, width) in [tree][path] order.
   const T* maps = row_stages(l);
   // All stages along the rows of the two maps of each row path v, then the complex recombination of
-  // reference-system.md 1.6.
+  // reference-system.md 1.6. The real parts need only D11 and D22: the column tree equal to the row tree.
   for (int64_t v = 0; v < paths; ++v) {
     for (int64_t tv = 0; tv < 2; ++tv) {
-      line_tree(maps + (tv * paths + v) * l.ho * l.width, l.ho, l.width, l.cols, l.leaves[tv], l.line_work);
+      line_tree(maps + (tv * paths + v) * l.ho * l.width, l.ho, l.width, l.cols, l.leaves[tv], l.line_work,
+                real_only ? static_cast<int>(tv) : kBothTrees);
     }
     for (int64_t u = 0; u < paths; ++u) {
       const int64_t code = make_code(v, u, levels_);
+      if (real_only) {
+        recombine_real(l.leaves[0] + u * plane, l.leaves[1] + (paths + u) * plane, out + code * plane,
+                       out + (per_tree + code) * plane, plane);
+        continue;
+      }
       recombine(l.leaves[0] + u * plane, l.leaves[0] + (paths + u) * plane, l.leaves[1] + u * plane,
                 l.leaves[1] + (paths + u) * plane, conjugated_2d(code, levels_) ? T(-1) : T(1),
                 conjugated_2d(per_tree + code, levels_) ? T(-1) : T(1), out + (2 * code) * plane,
@@ -269,13 +296,19 @@ void DualTreeEngine<T>::forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T
 }
 
 template <typename T>
-void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_grad, T* work) const {
+void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_grad, T* work,
+                                   bool real_only) const {
   const ImageLayout l = image_layout(hp, wp, work);
   const int64_t paths = int64_t{1} << levels_, per_tree = paths * paths, plane = l.plane;
   T* children = l.stages[levels_ & 1];
   for (int64_t v = 0; v < paths; ++v) {
     for (int64_t u = 0; u < paths; ++u) {
       const int64_t code = make_code(v, u, levels_);
+      if (real_only) {
+        recombine_real_adjoint(grad + code * plane, grad + (per_tree + code) * plane, l.leaves[0] + u * plane,
+                               l.leaves[1] + (paths + u) * plane, plane);
+        continue;
+      }
       recombine_adjoint(grad + (2 * code) * plane, grad + (2 * code + 1) * plane,
                         grad + (2 * (per_tree + code)) * plane, grad + (2 * (per_tree + code) + 1) * plane,
                         conjugated_2d(code, levels_) ? T(-1) : T(1),
@@ -285,7 +318,7 @@ void DualTreeEngine<T>::adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_g
     }
     for (int64_t tv = 0; tv < 2; ++tv) {
       line_tree_adjoint(l.leaves[tv], l.ho, l.width, l.cols, children + (tv * paths + v) * l.ho * l.width,
-                        l.line_work);
+                        l.line_work, real_only ? static_cast<int>(tv) : kBothTrees);
     }
   }
   std::fill(l.image, l.image + hp * l.width, T(0));
@@ -314,14 +347,18 @@ int64_t DualTreeEngine<T>::workspace_1d(int64_t n) const {
 }
 
 template <typename T>
-void DualTreeEngine<T>::forward_1d(const T* x, int64_t n, T* out, T* work) const {
+void DualTreeEngine<T>::forward_1d(const T* x, int64_t n, T* out, T* work, bool real_only) const {
   const AxisGeometry g = axis_geometry(n, levels_, stride_, bank_.taps);
   const int64_t paths = int64_t{1} << levels_;
   const int64_t n_out = g.length[levels_];
   T* line = work;
   T* leaves = line + g.slot(0);
   reorder_columns(x, line, 1, n, g.phases[0], n, g.slot(0), false);
-  line_tree(line, 1, g.slot(0), g, leaves, leaves + 2 * paths * n_out);
+  line_tree(line, 1, g.slot(0), g, leaves, leaves + 2 * paths * n_out, real_only ? 0 : kBothTrees);
+  if (real_only) {
+    std::copy(leaves, leaves + paths * n_out, out);
+    return;
+  }
   for (int64_t p = 0; p < paths; ++p) {
     const T sign = conjugated_1d(p, levels_) ? T(-1) : T(1);
     const T* d1 = leaves + p * n_out;
@@ -336,12 +373,18 @@ void DualTreeEngine<T>::forward_1d(const T* x, int64_t n, T* out, T* work) const
 }
 
 template <typename T>
-void DualTreeEngine<T>::adjoint_1d(const T* grad, int64_t n, T* x_grad, T* work) const {
+void DualTreeEngine<T>::adjoint_1d(const T* grad, int64_t n, T* x_grad, T* work, bool real_only) const {
   const AxisGeometry g = axis_geometry(n, levels_, stride_, bank_.taps);
   const int64_t paths = int64_t{1} << levels_;
   const int64_t n_out = g.length[levels_];
   T* line = work;
   T* leaves = line + g.slot(0);
+  if (real_only) {
+    std::copy(grad, grad + paths * n_out, leaves);
+    line_tree_adjoint(leaves, 1, g.slot(0), g, line, leaves + 2 * paths * n_out, 0);
+    reorder_columns(line, x_grad, 1, n, g.phases[0], g.slot(0), n, true);
+    return;
+  }
   for (int64_t p = 0; p < paths; ++p) {
     const T sign = conjugated_1d(p, levels_) ? T(-1) : T(1);
     const T* re = grad + 2 * p * n_out;

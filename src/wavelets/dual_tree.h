@@ -65,15 +65,16 @@ class DualTreeEngine {
 
   /// Elements of workspace forward_2d / adjoint_2d need for an (hp, wp) padded image.
   int64_t workspace_2d(int64_t hp, int64_t wp) const;
-  /// out: 4 * 4^J maps (ho, wo) in the order [tree a/b][code][Re/Im] (reference-system.md 1.6).
-  void forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T* work) const;
+  /// out: 4 * 4^J maps (ho, wo) in the order [tree a/b][code][Re/Im] (reference-system.md 1.6); with
+  /// `real_only`, the 2 * 4^J real parts [tree a/b][code], from the two row/column trees D11 and D22 alone.
+  void forward_2d(const T* x, int64_t hp, int64_t wp, T* out, T* work, bool real_only = false) const;
   /// x_grad (hp, wp), overwritten, from the gradient of forward_2d's output.
-  void adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_grad, T* work) const;
+  void adjoint_2d(const T* grad, int64_t hp, int64_t wp, T* x_grad, T* work, bool real_only = false) const;
 
   int64_t workspace_1d(int64_t n) const;
-  /// out: 2 * 2^J lines of n_out in the order [path][Re/Im].
-  void forward_1d(const T* x, int64_t n, T* out, T* work) const;
-  void adjoint_1d(const T* grad, int64_t n, T* x_grad, T* work) const;
+  /// out: 2 * 2^J lines of n_out in the order [path][Re/Im]; with `real_only`, the 2^J real parts (tree 1).
+  void forward_1d(const T* x, int64_t n, T* out, T* work, bool real_only = false) const;
+  void adjoint_1d(const T* grad, int64_t n, T* x_grad, T* work, bool real_only = false) const;
 
   int64_t levels() const { return levels_; }
   int64_t stride() const { return stride_; }
@@ -81,10 +82,12 @@ class DualTreeEngine {
 
  private:
   // All 2 * 2^J leaves of both trees along `lines` lines in g's input layout, line l at x + l * x_step:
-  // out is [tree][path][line][n_J].
-  void line_tree(const T* x, int64_t lines, int64_t x_step, const AxisGeometry& g, T* out, T* work) const;
-  void line_tree_adjoint(const T* grad, int64_t lines, int64_t x_step, const AxisGeometry& g, T* x_grad,
-                         T* work) const;
+  // out is [tree][path][line][n_J]. With `tree` 0 or 1 only that tree's half is computed (kBothTrees: both).
+  static constexpr int kBothTrees = -1;
+  void line_tree(const T* x, int64_t lines, int64_t x_step, const AxisGeometry& g, T* out, T* work,
+                 int tree = kBothTrees) const;
+  void line_tree_adjoint(const T* grad, int64_t lines, int64_t x_step, const AxisGeometry& g, T* x_grad, T* work,
+                         int tree = kBothTrees) const;
   int64_t line_work(const AxisGeometry& g, int64_t lines) const;
   // Geometry of an (hp, wp) image and, given a workspace, where its pieces of work live.
   struct ImageLayout {

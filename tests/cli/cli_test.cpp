@@ -236,6 +236,22 @@ void write_tiny_folder(const std::string& root) {
   }
 }
 
+TEST_F(CliTest, ModelsListsTheZooWithParametersAndFlops) {
+  std::string out;
+  ASSERT_EQ(wavetwin("models", &out), 0) << out;
+  EXPECT_NE(out.find("AI                 61100840    0.714  alexnet --classes 1000"), std::string::npos) << out;
+  EXPECT_NE(out.find("R18C               11181642    0.037  resnet18 --classes 10"), std::string::npos) << out;
+  ASSERT_EQ(wavetwin("models R18wyC_mod --trace", &out), 0) << out;
+  EXPECT_NE(out.find("trainable parameters: 11178141"), std::string::npos) << out;
+  EXPECT_NE(out.find("GFLOPs (multiply-accumulates of one forward pass at 3x32x32)"), std::string::npos) << out;
+  EXPECT_NE(out.find("conv1 (twin): wavelet            48x8x8"), std::string::npos) << out;
+  ASSERT_EQ(wavetwin("models resnet18 --input 3x224x224", &out), 0) << out;
+  EXPECT_NE(out.find("at 3x224x224): 1.814"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("models alexnet --input 3x16x16", &out), 2) << out;
+  EXPECT_NE(out.find("input 3x16x16 is too small for alexnet"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("models resnet19", &out), 2) << out;
+}
+
 TEST_F(CliTest, TrainRecordsTheRunAndRunsShowsIt) {
   write_tiny_folder(dir_ + "/tiny");
   const std::string train = "train 'resnet18 --classes 3' --data folder:" + dir_ + "/tiny --holdout 2 --epochs 2 "

@@ -34,6 +34,23 @@ TEST_F(ModelTest, ParameterCountsOfThePapersModels) {
   }
 }
 
+// Convolution and linear MACs of torchvision's models, counted by forward hooks in Python (torchvision 0.14:
+// out.numel() * in_channels / groups * kh * kw per Conv2d, in * out per Linear); the standard models have
+// nothing else to count. The wavelet twins and blur-pooled variants add their own filters on top.
+TEST_F(ModelTest, ForwardMacsOfTheStandardModelsMatchTorchvisionsCounts) {
+  EXPECT_EQ(forward_macs(*make_model(parse_model_spec("resnet18")), 3, 224, 224), 1814073344);
+  EXPECT_EQ(forward_macs(*make_model(parse_model_spec("resnet50")), 3, 224, 224), 4089184256);
+  EXPECT_EQ(forward_macs(*make_model(parse_model_spec("alexnet")), 3, 224, 224), 714188480);
+  EXPECT_EQ(forward_macs(*make_model(parse_model_spec("R18C")), 3, 32, 32), 37016576);
+  const int64_t standard = forward_macs(*make_model(parse_model_spec("R18C")), 3, 32, 32);
+  const int64_t blurred = forward_macs(*make_model(parse_model_spec("R18zh3C")), 3, 32, 32);
+  const int64_t rmax = forward_macs(*make_model(parse_model_spec("R18wyC")), 3, 32, 32);
+  const int64_t cmod = forward_macs(*make_model(parse_model_spec("R18wyC_mod")), 3, 32, 32);
+  EXPECT_GT(blurred, standard);  // the strided convolutions run at stride 1, then blur
+  EXPECT_GT(rmax, cmod);         // RMax's wavelet maps are computed at stride 2, CMod's at 4
+  EXPECT_GT(cmod, standard / 2);
+}
+
 // ImageNet models at 224 x 224, every ResNet also at 32 x 32 (AlexNet's pooling needs at least ~63 pixels).
 TEST_F(ModelTest, ForwardShapes) {
   torch::NoGradGuard no_grad;

@@ -10,6 +10,7 @@
 #include "wavetwin/data/image.h"
 #include "wavetwin/data/tensor_io.h"
 #include "wavetwin/error.h"
+#include "wavetwin/macs.h"
 #include "wavetwin/wavelets/packet.h"
 
 namespace wavetwin::wavelets {
@@ -288,6 +289,85 @@ TEST_F(DtCwptTest, InverseIsDifferentiable) {
   EXPECT_LT(relative_error(grad, dtcwpt2d(g, filters64(), o) / 8.0), kTolFloat64);
 }
 
+// Re of every packet, channel c * 2 * 4^J + P, from the interleaved (N, C * 4 * 4^J, H, W) output.
+torch::Tensor real_channels(const torch::Tensor& interleaved) { return interleaved.slice(1, 0, c10::nullopt, 2); }
+
+TEST_F(DtCwptTest, RealOnlyEqualsTheRealChannelsOnBothPaths) {
+  for (const auto dtype : {torch::kFloat64, torch::kFloat32}) {
+    const double tol = dtype == torch::kFloat64 ? kTolFloat64 : kTolFloat32;
+    for (const auto& [levels, stride, h, w] : std::vector<std::array<int64_t, 4>>{
+             {1, 2, 7, 5}, {2, 2, 32, 32}, {2, 1, 15, 21}, {3, 4, 37, 45}, {3, 2, 30, 28}, {4, 16, 40, 33}}) {
+      const auto o = DtCwptOptions(levels).stride(stride).in_channels(3);
+      const torch::Tensor x = torch::randn({2, 3, h, w}, dtype);
+      const torch::Tensor full = dtcwpt2d(x, filters64(), o);
+      const torch::Tensor fast = dtcwpt2d(x, filters64(), DtCwptOptions(o).real_only(true));
+      ASSERT_EQ(fast.size(1), full.size(1) / 2);
+      EXPECT_LT(relative_error(fast, real_channels(full)), tol) << "J=" << levels << " S=" << stride;
+      const torch::Tensor plain =
+          detail::dtcwpt2d_separable(detail::pad_input(x, o, 2), filters64(), DtCwptOptions(o).real_only(true));
+      EXPECT_LT(relative_error(plain, fast), tol) << "separable J=" << levels << " S=" << stride;
+    }
+    const auto o1 = DtCwptOptions(3).stride(2).in_channels(2);
+    const torch::Tensor x1 = torch::randn({3, 2, 41}, dtype);
+    const torch::Tensor line = dtcwpt1d(x1, filters64(), DtCwptOptions(o1).real_only(true));
+    EXPECT_LT(relative_error(line, real_channels(dtcwpt1d(x1, filters64(), o1))), tol);
+    EXPECT_LT(relative_error(detail::dtcwpt1d_separable(detail::pad_input(x1, o1, 1), filters64(),
+                                                        DtCwptOptions(o1).real_only(true)),
+                             line),
+              tol);
+  }
+}
+
+TEST_F(DtCwptTest, RealOnlyGradientIsTheAdjointOfTheRealChannels) {
+  const auto o = DtCwptOptions(2).stride(2).in_channels(2).real_only(true);
+  const torch::Tensor x = torch::randn({2, 2, 19, 14}, torch::kFloat64).requires_grad_(true);
+  const torch::Tensor y = dtcwpt2d(x, filters64(), o);
+  const torch::Tensor g = torch::randn_like(y);
+  const torch::Tensor grad = torch::autograd::grad({y}, {x}, {g})[0];
+  // The same gradient through the full transform with zero gradient on every imaginary part.
+  const torch::Tensor interleaved = torch::stack({g, torch::zeros_like(g)}, 2).flatten(1, 2);
+  const auto full = DtCwptOptions(o).real_only(false);
+  EXPECT_LT(relative_error(grad, dtcwpt2d_adjoint(interleaved, filters64(), full, 19, 14)), kTolFloat64);
+  EXPECT_LT(relative_error(grad, dtcwpt2d_adjoint(g, filters64(), o, 19, 14)), kTolFloat64);
+  EXPECT_NEAR(inner_product(y, g), inner_product(x.detach(), grad), 1e-10 * std::abs(inner_product(y, g)));
+}
+
+TEST_F(DtCwptTest, RealPartsAloneReconstruct) {
+  for (const auto dtype : {torch::kFloat64, torch::kFloat32}) {
+    const double tol = dtype == torch::kFloat64 ? kTolFloat64 : kTolFloat32;
+    for (const auto& [levels, h, w] : std::vector<std::array<int64_t, 3>>{{1, 6, 10}, {2, 12, 20}, {3, 16, 40}}) {
+      const auto o = DtCwptOptions(levels).padding(Padding::kPeriodic).real_only(true);
+      const torch::Tensor x = torch::randn({2, 1, h, w}, dtype);
+      EXPECT_LT(relative_error(idtcwpt2d(dtcwpt2d(x, filters64(), o), filters64(), o, h, w), x), tol)
+          << "periodic J=" << levels;
+      const auto full = DtCwptOptions(levels).full(true).real_only(true);
+      const torch::Tensor odd = torch::randn({1, 1, h + 1, w - 1}, dtype);
+      EXPECT_LT(relative_error(idtcwpt2d(dtcwpt2d(odd, filters64(), full), filters64(), full, h + 1, w - 1), odd), tol)
+          << "full zeros J=" << levels;
+      const auto line = DtCwptOptions(levels).padding(Padding::kPeriodic).real_only(true);
+      const torch::Tensor x1 = torch::randn({2, 1, w}, dtype);
+      EXPECT_LT(relative_error(idtcwpt1d(dtcwpt1d(x1, filters64(), line), filters64(), line, w), x1), tol)
+          << "1-D J=" << levels;
+    }
+  }
+}
+
+// One level along 16 samples, no padding: 2 trees x (low, high) x 3 outputs x 12 taps; 2-D: 4 row maps of 3
+// rows x 16 columns, then 2 trees x 2 x 3 x 12 along each of their 3 rows; the real parts alone need half of
+// the second part.
+TEST_F(DtCwptTest, ReportsItsMultiplyAccumulates) {
+  const auto o = DtCwptOptions(1).padding(Padding::kNone);
+  MacCounter line;
+  dtcwpt1d(torch::zeros({2, 1, 16}), filters64(), o);
+  EXPECT_EQ(line.total(), 2 * 144);
+  MacCounter image;
+  dtcwpt2d(torch::zeros({1, 1, 16, 16}), filters64(), o);
+  EXPECT_EQ(image.total(), 4 * 3 * 16 * 12 + 4 * (144 * 3));
+  MacCounter real;
+  dtcwpt2d(torch::zeros({1, 1, 16, 16}), filters64(), DtCwptOptions(o).real_only(true));
+  EXPECT_EQ(real.total(), 4 * 3 * 16 * 12 + 4 * (144 * 3) / 2);
+}
+
 TEST_F(DtCwptTest, RejectsBadArguments) {
   const torch::Tensor x = torch::randn({1, 1, 32, 32});
   EXPECT_THROW_WITH(dtcwpt2d(x, filters64(), DtCwptOptions(0)), "levels=0");
@@ -306,6 +386,10 @@ TEST_F(DtCwptTest, RejectsBadArguments) {
                     "expected multiples of 2^levels = 4");
   EXPECT_THROW_WITH(dtcwpt2d(x, filters64(), DtCwptOptions(2).padding(Padding::kSymmetric).full(true)),
                     "expected padding 'zeros'");
+  EXPECT_THROW_WITH(dtcwpt2d(x, filters64(), DtCwptOptions(2).complex(true).real_only(true)),
+                    "expected at most one of them");
+  EXPECT_THROW_WITH(dtcwpt2d_adjoint(torch::randn({1, 64, 8, 8}), filters64(), DtCwptOptions(2).real_only(true), 32, 32),
+                    "expected 32 real channels");
 }
 
 TEST_F(DtCwptTest, ModulePrintsItselfAndKeepsBuffersThroughCloneAndTo) {

@@ -15,6 +15,7 @@
 #include <torch/types.h>
 
 #include "wavetwin/layers/blurpool.h"
+#include "wavetwin/layers/conv2d.h"
 
 namespace wavetwin::layers {
 
@@ -48,7 +49,7 @@ class AdaptiveBlurPoolImpl : public torch::nn::Cloneable<AdaptiveBlurPoolImpl> {
   torch::Tensor predict(const torch::Tensor& x);
 
   AdaptiveBlurPoolOptions options;
-  torch::nn::Conv2d conv{nullptr};
+  Conv2d conv{nullptr};
   torch::nn::BatchNorm2d bn{nullptr};
 };
 TORCH_MODULE(AdaptiveBlurPool);

@@ -15,6 +15,8 @@
 
 #include <torch/nn/cloneable.h>
 #include <torch/nn/modules/conv.h>
+
+#include "wavetwin/layers/conv2d.h"
 #include <torch/nn/pimpl.h>
 #include <torch/types.h>
 
@@ -102,7 +104,7 @@ class TwinConvImpl : public torch::nn::Cloneable<TwinConvImpl> {
   int64_t wavelet_channels() const;
 
   TwinConvOptions options;
-  torch::nn::Conv2d freeconv{nullptr};
+  Conv2d freeconv{nullptr};
   torch::nn::Conv2d colormix{nullptr};       ///< (1, C, 1, 1), no bias; null for C = 1
   std::vector<torch::nn::Conv1d> featmapmix;  ///< per section: weight (out, in / groups, 1), optional bias
   torch::Tensor packet_index;                 ///< the selected packets (int64; not a buffer: Module::to(dtype)
@@ -112,8 +114,8 @@ class TwinConvImpl : public torch::nn::Cloneable<TwinConvImpl> {
  private:
   // Positions (output, packet) of the flattened section weights in the (L, packets) mixing matrix.
   torch::Tensor mix_rows_, mix_cols_;
-  // Whether every output reads a single packet, and then the interleaved maps each output reads: its Re, or
-  // its Re and Im.
+  // Whether every output reads a single packet, and then the maps each output reads: its real part in the
+  // transform's real-only output (RMax), or its Re and Im in the interleaved output (CMod).
   bool single_source_ = false;
   torch::Tensor source_real_, source_complex_;
   torch::Tensor wavelet_on_grid(const torch::Tensor& luminance, int64_t origin_row, int64_t origin_col,

@@ -40,4 +40,9 @@ std::shared_ptr<Model> make_model(const ModelSpec& spec);
 /// Number of trainable parameter values (requires_grad) of a module.
 int64_t trainable_parameters(const torch::nn::Module& module);
 
+/// Multiply-accumulates of one forward pass on a (channels, height, width) image, in evaluation mode:
+/// convolutions, linear layers, the DT-CWPT, blur filters and the twin's mixing (what torchvision and the
+/// papers call FLOPs; ResNet-18 at 224 x 224: 1.82 G). Batch norm, pooling and activations are left out.
+int64_t forward_macs(Model& model, int64_t channels, int64_t height, int64_t width);
+
 }  // namespace wavetwin::models

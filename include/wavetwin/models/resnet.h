@@ -16,6 +16,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "wavetwin/layers/split_pool.h"
+#include "wavetwin/layers/conv2d.h"
 #include "wavetwin/layers/twin_conv.h"
 #include "wavetwin/models/model.h"
 
@@ -30,10 +31,10 @@ class ResidualBlockImpl : public torch::nn::Module {
 
  private:
   bool bottleneck_;
-  torch::nn::Conv2d conv1_{nullptr};
+  layers::Conv2d conv1_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
   // conv2 (BasicBlock) or conv3 (Bottleneck) is a plain convolution, or a blur then the convolution.
-  torch::nn::Conv2d conv2_{nullptr}, conv3_{nullptr};
+  layers::Conv2d conv2_{nullptr}, conv3_{nullptr};
   torch::nn::Sequential blurred_{nullptr};
   torch::nn::Sequential downsample_{nullptr};
 };
@@ -49,7 +50,7 @@ class ResNet : public Model {
  private:
   torch::Tensor stem(const torch::Tensor& x, std::vector<TraceStep>* trace);
 
-  torch::nn::Conv2d conv1_{nullptr};
+  layers::Conv2d conv1_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr};
   torch::nn::MaxPool2d maxpool_{nullptr};
   torch::nn::Sequential maxpool_blur_{nullptr};

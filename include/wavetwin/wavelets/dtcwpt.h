@@ -12,11 +12,15 @@
 // (N, C * 2 * 4^J, H', W') with channel c * 2 * 4^J + P.
 // 1-D: psi = D1 + i D2 (D_t the packet tree t along the line), 2^J packets per channel, Im negated where
 // conjugated_1d says; layout (N, C * 2 * 2^J, L'), channel c * 2 * 2^J + 2 path + (Re/Im).
+// Real parts only (`real_only`, what RMax reads): Re Psi_a = D11 - D22 and Re Psi_b = D11 + D22 need two of
+// the four trees, so they cost about half; layout (N, C * 2 * 4^J, H', W'), channel c * 2 * 4^J + P (1-D:
+// D1, (N, C * 2^J, L')).
 //
 // Inverse (fully decimated, stride 2^J): with periodic boundaries each tree is an orthonormal packet basis
 // and the four trees a tight frame (T* T = 8 I in 2-D, 2 I in 1-D), as with zero padding wide enough to keep
-// every coefficient that overlaps the input (`full`); the inverse is then T* / 8 (T* / 2). The reference's
-// own padding P drops border coefficients and is not invertible.
+// every coefficient that overlaps the input (`full`); the inverse is then T* / 8 (T* / 2). The real parts
+// alone are then invertible too (T* T = 4 I in 2-D, I in 1-D). The reference's own padding P drops border
+// coefficients and is not invertible.
 #pragma once
 
 #include <torch/nn/cloneable.h>
@@ -58,6 +62,8 @@ struct DtCwptOptions {
   TORCH_ARG(int64_t, in_channels) = 1;
   /// Complex output instead of interleaved Re/Im channels.
   TORCH_ARG(bool, complex) = false;
+  /// Only the real parts of the packets (one channel per packet), at about half the cost; not with complex.
+  TORCH_ARG(bool, real_only) = false;
   /// Module only: register the filters as a trainable parameter instead of a buffer.
   TORCH_ARG(bool, trainable_filters) = false;
 };
@@ -127,7 +133,7 @@ class DtCwpt2dImpl : public torch::nn::Cloneable<DtCwpt2dImpl> {
   explicit DtCwpt2dImpl(const DtCwptOptions& options);
   void reset() override;
   void pretty_print(std::ostream& stream) const override;
-  /// x: (N, C, H, W) -> (N, C * 4 * 4^J, H', W') real or (N, C * 2 * 4^J, H', W') complex.
+  /// x: (N, C, H, W) -> (N, C * 4 * 4^J, H', W') real or (N, C * 2 * 4^J, H', W') complex or real_only.
   torch::Tensor forward(const torch::Tensor& x);
   /// Inverse of forward for an (height, width) input (fully decimated, invertible options only).
   torch::Tensor inverse(const torch::Tensor& y, int64_t height, int64_t width);
@@ -143,7 +149,7 @@ class DtCwpt1dImpl : public torch::nn::Cloneable<DtCwpt1dImpl> {
   explicit DtCwpt1dImpl(const DtCwptOptions& options);
   void reset() override;
   void pretty_print(std::ostream& stream) const override;
-  /// x: (N, C, L) -> (N, C * 2 * 2^J, L') real or (N, C * 2^J, L') complex.
+  /// x: (N, C, L) -> (N, C * 2 * 2^J, L') real or (N, C * 2^J, L') complex or real_only.
   torch::Tensor forward(const torch::Tensor& x);
   torch::Tensor inverse(const torch::Tensor& y, int64_t length);
 
