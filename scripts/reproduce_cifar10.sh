@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The CIFAR-10 reproduction of docs/results/cifar10/: R18C, R18wyC and R18wyC_mod trained with the reference's
-# CIFAR-10 recipe shortened to EPOCHS epochs (the step schedule scaled: lr 0.1, x0.1 every EPOCHS/3 epochs),
+# CIFAR-10 recipe shortened to EPOCHS epochs (the step schedule scaled: lr 0.1, x0.1 every ceil(EPOCHS/3) epochs),
 # evaluated on the test set (one-crop, ten-crops on all 10000 images; shifts and consistency on SHIFT_IMAGES),
 # and reported beside the paper's Table II.
 # Usage: scripts/reproduce_cifar10.sh CIFAR10_DIR [OUT]   (CIFAR10_DIR: the JPEG folders train/ and test/, or
@@ -10,7 +10,7 @@ data=${1:?usage: scripts/reproduce_cifar10.sh CIFAR10_DIR [OUT]}
 out=${2:-docs/results/cifar10}
 cli=${WAVETWIN:-build/wavetwin}
 epochs=${EPOCHS:-3}
-step=$(( epochs / 3 > 0 ? epochs / 3 : 1 ))
+step=$(( (epochs + 2) / 3 ))
 shift_images=${SHIFT_IMAGES:-1000}
 store=${STORE:-runs/cifar10/wavetwin.db}
 for model in R18C R18wyC R18wyC_mod; do

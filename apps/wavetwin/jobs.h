@@ -10,7 +10,7 @@ namespace wavetwin::cli {
 struct TrainArgs {
   std::string model, data = "fashion-mnist", recipe = "cifar10-resnet", name, store = "runs/wavetwin.db";
   std::string schedule, lambdas, device = "cpu", cache;
-  double lr = 0, momentum = -1, weight_decay = -1, gamma = 0;
+  double lr = 0, momentum = -1, weight_decay = -1, gamma = 0, crop_scale = 0;
   int64_t epochs = 0, batch = 0, accumulate = 0, step = 0, warmup = -1, size = 0, holdout = -2;
   int64_t seed = 0, threads = 0, loader_threads = 0, keep_every = 0, stop_after = -1, train_images = 0;
   bool resume = false, strict = false;

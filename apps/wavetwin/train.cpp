@@ -47,6 +47,7 @@ train::Recipe make_recipe(const TrainArgs& a) {
   if (a.batch > 0) r.batch = a.batch;
   if (a.accumulate > 0) r.accumulate = a.accumulate;
   if (a.size > 0) r.size = a.size;
+  if (a.crop_scale > 0) r.crop_scale = a.crop_scale;
   if (a.holdout >= -1) r.holdout = a.holdout;
   if (!a.lambdas.empty()) r.lambdas = parse_numbers(a.lambdas, "--lambdas");
   train::validate(r);
@@ -176,6 +177,7 @@ Runner add_train(CLI::App& app) {
   sub->add_option("--batch", a->batch, "Images per optimiser step");
   sub->add_option("--accumulate", a->accumulate, "Sub-batches per step (gradient accumulation)");
   sub->add_option("--size", a->size, "Crop size");
+  sub->add_option("--crop-scale", a->crop_scale, "Smallest area fraction of a training crop (default: the recipe's, 0.08)");
   sub->add_option("--holdout", a->holdout, "Validation images held out per class (-1: the reference's split)");
   sub->add_option("--lambdas", a->lambdas, "Filter-selection penalty per twin mixing section, e.g. 0,0.0041,0.00032");
   sub->add_option("--train-images", a->train_images, "Train on this many images, evenly spaced over the training part (0: all)");

@@ -158,7 +158,8 @@ std::string gnuplot_script(const Figure& figure, const std::string& png) {
     out << (panel.square ? "set size ratio -1\n" : "set size noratio\n");
     const bool legend = std::any_of(panel.series.begin(), panel.series.end(),
                                     [](const Series& series) { return !series.title.empty(); });
-    out << (legend ? "set key " + panel.legend + " opaque box\n" : std::string("unset key\n"));
+    // The box is widened by two characters: cairo's text is wider than gnuplot's estimate of it.
+    out << (legend ? "set key " + panel.legend + " opaque box width 2\n" : std::string("unset key\n"));
     out << "set grid front\n";
     if (panel.heat_map) {
       out << palette_command(panel.palette) << "\n";

@@ -106,6 +106,15 @@ Figure training_figure(const std::vector<RunCurves>& runs) {
     }
     if (!x.empty()) val.series.push_back({r.name, x, y, SeriesStyle::kLinesPoints, ""});
   }
+  // A few epochs: a tick at each (gnuplot's automatic ticks would fall between them).
+  double last = 0;
+  for (const auto& r : runs) {
+    for (double e : r.epochs) last = std::max(last, e);
+  }
+  if (last <= 12) {
+    for (int64_t e = 1; e <= static_cast<int64_t>(last); ++e) loss.x.ticks.push_back({static_cast<double>(e), std::to_string(e)});
+    val.x.ticks = loss.x.ticks;
+  }
   figure.panels = {loss, val};
   return figure;
 }

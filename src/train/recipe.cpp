@@ -48,6 +48,8 @@ void validate(const Recipe& r) {
   WAVETWIN_CHECK(r.batch >= 1 && r.accumulate >= 1 && r.batch % r.accumulate == 0, "recipe: batch ", r.batch,
                  " in ", r.accumulate, " sub-batches; expected a batch that is a multiple of the sub-batch count");
   WAVETWIN_CHECK(r.size >= 8, "recipe: size ", r.size, "; expected >= 8");
+  WAVETWIN_CHECK(r.crop_scale > 0 && r.crop_scale <= 1, "recipe: crop scale ", r.crop_scale,
+                 "; expected 0 < scale <= 1 (the smallest area fraction of a training crop)");
 }
 
 Schedule parse_schedule(const std::string& name) {
@@ -68,7 +70,7 @@ std::string recipe_json(const Recipe& r) {
       << ", \"weight_decay\": " << r.weight_decay << ", \"schedule\": \"" << schedule_name(r.schedule)
       << "\", \"step\": " << r.step << ", \"gamma\": " << r.gamma << ", \"warmup\": " << r.warmup
       << ", \"epochs\": " << r.epochs << ", \"batch\": " << r.batch << ", \"accumulate\": " << r.accumulate
-      << ", \"size\": " << r.size << ", \"holdout\": " << r.holdout << ", \"lambdas\": [";
+      << ", \"size\": " << r.size << ", \"crop_scale\": " << r.crop_scale << ", \"holdout\": " << r.holdout << ", \"lambdas\": [";
   for (size_t i = 0; i < r.lambdas.size(); ++i) out << (i ? ", " : "") << r.lambdas[i];
   out << "]}";
   return out.str();

@@ -56,7 +56,8 @@ EpochRecord Trainer::train_epoch(int64_t epoch) {
   const Recipe& r = options_.recipe;
   const double lr = learning_rate(r, epoch);
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
-  const data::TransformOptions transform = data::default_transform(true, r.size, data_.train->channels());
+  data::TransformOptions transform = data::default_transform(true, r.size, data_.train->channels());
+  transform.scale = {r.crop_scale, 1.0};
   data::LoaderOptions loader_options;
   loader_options.batch = r.batch / r.accumulate;
   loader_options.drop_last = data_.train->size() >= r.batch;

@@ -255,7 +255,7 @@ TEST_F(CliTest, ModelsListsTheZooWithParametersAndFlops) {
 TEST_F(CliTest, TrainRecordsTheRunAndRunsShowsIt) {
   write_tiny_folder(dir_ + "/tiny");
   const std::string train = "train 'resnet18 --classes 3' --data folder:" + dir_ + "/tiny --holdout 2 --epochs 2 "
-                            "--batch 6 --size 16 --lr 0.02 --store " + dir_ + "/runs/runs.db --name r";
+                            "--batch 6 --size 16 --lr 0.02 --crop-scale 0.5 --store " + dir_ + "/runs/runs.db --name r";
   std::string out;
   ASSERT_EQ(wavetwin(train, &out), 0) << out;
   EXPECT_NE(out.find("run r: resnet18 --classes 3 on folder:"), std::string::npos) << out;
@@ -270,6 +270,7 @@ TEST_F(CliTest, TrainRecordsTheRunAndRunsShowsIt) {
   EXPECT_NE(out.find("checkpoint last  epoch 2"), std::string::npos) << out;
   ASSERT_EQ(wavetwin("runs export r --json" + store, &out), 0) << out;
   EXPECT_NE(out.find("\"epochs\": ["), std::string::npos) << out;
+  EXPECT_NE(out.find("\"crop_scale\": 0.5"), std::string::npos) << out;
   ASSERT_EQ(wavetwin("runs rm r" + store, &out), 0) << out;
   EXPECT_EQ(wavetwin("runs show r" + store, &out), 2);
   EXPECT_NE(out.find("no run named 'r'"), std::string::npos) << out;
@@ -277,6 +278,8 @@ TEST_F(CliTest, TrainRecordsTheRunAndRunsShowsIt) {
   EXPECT_NE(out.find("neither CIFAR-10 binary batches"), std::string::npos) << out;
   EXPECT_EQ(wavetwin("train R18C --recipe fast --data folder:" + dir_ + "/tiny", &out), 2);
   EXPECT_NE(out.find("recipe 'fast': unknown"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("train R18C --crop-scale 1.5 --data folder:" + dir_ + "/tiny", &out), 2);
+  EXPECT_NE(out.find("crop scale 1.5; expected 0 < scale <= 1"), std::string::npos) << out;
 }
 
 // Killed with SIGKILL once its first checkpoint exists, then resumed, a run ends with the weights of the same

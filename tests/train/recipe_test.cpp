@@ -52,7 +52,11 @@ TEST(RecipeTest, ImpossibleSettingsAreNamed) {
   r = Recipe();
   r.momentum = 1;
   EXPECT_THROW_WITH(validate(r), "momentum 1");
+  r = Recipe();
+  r.crop_scale = 0;
+  EXPECT_THROW_WITH(validate(r), "crop scale 0; expected 0 < scale <= 1");
   EXPECT_NE(recipe_json(preset("cifar10-resnet")).find("\"step\": 100"), std::string::npos);
+  EXPECT_NE(recipe_json(preset("cifar10-resnet")).find("\"crop_scale\": 0.08"), std::string::npos);
 }
 
 }  // namespace

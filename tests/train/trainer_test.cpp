@@ -99,6 +99,23 @@ TEST_F(TrainerTest, ResumedRunEqualsUninterruptedRun) {
   expect_same_weights(*straight, *resumed);
 }
 
+// The recipe's crop scale reaches the training crops: with crops of the whole image the weights differ from
+// those of the default 0.08, everything else (initialisation, shuffles, draws) being equal.
+TEST_F(TrainerTest, CropScaleShapesTheTrainingCrops) {
+  const data::DataSplits data = tiny();
+  auto o = options("default");
+  o.recipe.epochs = 1;
+  const auto reference = model(), same = model(), whole = model();
+  Trainer(reference, data, o, nullptr, 0).run();
+  o.checkpoint_dir = dir_ + "/same";
+  Trainer(same, data, o, nullptr, 0).run();
+  expect_same_weights(*reference, *same);
+  o.checkpoint_dir = dir_ + "/whole";
+  o.recipe.crop_scale = 1.0;
+  Trainer(whole, data, o, nullptr, 0).run();
+  EXPECT_FALSE(torch::equal(whole->named_parameters()["fc.weight"], reference->named_parameters()["fc.weight"]));
+}
+
 TEST_F(TrainerTest, NanLossStopsAndKeepsTheLastGoodCheckpoint) {
   RunStore store(dir_ + "/runs.db");
   const int64_t id = new_run(store, "nan");

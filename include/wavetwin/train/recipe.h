@@ -29,6 +29,8 @@ struct Recipe {
   int64_t batch = 256, accumulate = 1;
   /// Training and evaluation crop size.
   int64_t size = 224;
+  /// Smallest area fraction of RandomResizedCrop's training crops (the reference: torchvision's 0.08).
+  double crop_scale = 0.08;
   /// lambda of the l1/l-infinity filter-selection penalty for each mixing section of a twin first layer;
   /// empty: no penalty.
   std::vector<double> lambdas;
