@@ -40,6 +40,19 @@ std::vector<std::string> directions_of(const std::vector<RunCurves>& runs, bool 
   return ordered;
 }
 
+// A tick at each whole number up to the largest x of the panel's series when there are few (gnuplot's
+// automatic ticks would fall between epochs or steps); automatic ticks otherwise.
+Ticks whole_number_ticks(const Panel& panel) {
+  double last = 0;
+  for (const auto& series : panel.series) {
+    for (double x : series.x) last = std::max(last, x);
+  }
+  Ticks ticks;
+  if (last > 12) return ticks;
+  for (int64_t i = 1; i <= static_cast<int64_t>(last); ++i) ticks.push_back({static_cast<double>(i), std::to_string(i)});
+  return ticks;
+}
+
 Figure per_direction(const std::vector<RunCurves>& runs, bool kl) {
   Figure figure;
   figure.title = kl ? "KL divergence between the unshifted and the shifted input" : "Flip rate against shift step";
@@ -56,6 +69,7 @@ Figure per_direction(const std::vector<RunCurves>& runs, bool kl) {
       if (it == curves.end()) continue;
       panel.series.push_back({r.name, it->second.first, it->second.second, SeriesStyle::kLinesPoints, ""});
     }
+    if (!kl) panel.x.ticks = whole_number_ticks(panel);
     figure.panels.push_back(panel);
   }
   WAVETWIN_CHECK(!figure.panels.empty(), "report: no run has ", kl ? "KL" : "flip-rate",
@@ -106,15 +120,7 @@ Figure training_figure(const std::vector<RunCurves>& runs) {
     }
     if (!x.empty()) val.series.push_back({r.name, x, y, SeriesStyle::kLinesPoints, ""});
   }
-  // A few epochs: a tick at each (gnuplot's automatic ticks would fall between them).
-  double last = 0;
-  for (const auto& r : runs) {
-    for (double e : r.epochs) last = std::max(last, e);
-  }
-  if (last <= 12) {
-    for (int64_t e = 1; e <= static_cast<int64_t>(last); ++e) loss.x.ticks.push_back({static_cast<double>(e), std::to_string(e)});
-    val.x.ticks = loss.x.ticks;
-  }
+  loss.x.ticks = val.x.ticks = whole_number_ticks(loss);
   figure.panels = {loss, val};
   return figure;
 }

@@ -62,6 +62,12 @@ TEST(ResultsTest, FiguresHaveOneCurvePerRunAndOnePanelPerDirection) {
   EXPECT_EQ(kl.panels[0].series.size(), 2u);
   EXPECT_EQ(kl.panels[1].series.size(), 1u);
   EXPECT_EQ(flip_rate_figure({a, b}).panels.size(), 1u);
+  // Epochs and steps are whole numbers: a tick at each, none in between; KL's half-pixel shifts keep gnuplot's.
+  const Ticks whole = {{1.0, "1"}, {2.0, "2"}};
+  EXPECT_EQ(training.panels[0].x.ticks, whole);
+  EXPECT_EQ(training.panels[1].x.ticks, whole);
+  EXPECT_EQ(flip_rate_figure({a, b}).panels[0].x.ticks, whole);
+  EXPECT_TRUE(kl.panels[0].x.ticks.empty());
   const std::string script = gnuplot_script(kl, "kl.png");
   EXPECT_NE(script.find("shift (pixels)"), std::string::npos);
   EXPECT_THROW_WITH(flip_rate_figure({b}), "expected `wavetwin eval --mode shifts` first");

@@ -1,0 +1,352 @@
+# wavetwin figure: run `gnuplot THIS_FILE` to draw it again.
+set encoding utf8
+set terminal pngcairo noenhanced size 1560,500 font 'DejaVu Sans,11'
+set output 'kl.png'
+set datafile missing 'NaN'
+$panel0_series0 << EOD
+0 0
+0.5 0.00297075059
+1 0.0107148724
+1.5 0.0207913664
+2 0.0325825914
+2.5 0.0458537325
+3 0.060228196
+3.5 0.0752139966
+4 0.0922401472
+4.5 0.110015541
+5 0.127862694
+5.5 0.145079826
+6 0.160812469
+6.5 0.174796834
+7 0.187824379
+7.5 0.202239423
+8 0.219575505
+EOD
+$panel0_series1 << EOD
+0 0
+0.5 0.00557105909
+1 0.0163106396
+1.5 0.0281604824
+2 0.0400153243
+2.5 0.0536231996
+3 0.0680378859
+3.5 0.0805859605
+4 0.0927440049
+4.5 0.10750005
+5 0.120626633
+5.5 0.131168905
+6 0.144975809
+6.5 0.157735959
+7 0.17089364
+7.5 0.18315536
+8 0.192593174
+EOD
+$panel0_series2 << EOD
+0 0
+0.5 0.00233340416
+1 0.00923893062
+1.5 0.0194334358
+2 0.0315829853
+2.5 0.0463502965
+3 0.0621119015
+3.5 0.0786896523
+4 0.0968599691
+4.5 0.116004936
+5 0.13530448
+5.5 0.156073199
+6 0.179522162
+6.5 0.204994585
+7 0.232863003
+7.5 0.262214897
+8 0.292847336
+EOD
+$panel0_series3 << EOD
+0 0
+0.5 0.00250141515
+1 0.0089537148
+1.5 0.0172664786
+2 0.026761736
+2.5 0.0383800183
+3 0.051166868
+3.5 0.0641201862
+4 0.077344284
+4.5 0.0919901978
+5 0.106825902
+5.5 0.121776073
+6 0.136544827
+6.5 0.151450978
+7 0.165982833
+7.5 0.181679416
+8 0.198499816
+EOD
+$panel0_series4 << EOD
+0 0
+0.5 0.00200034589
+1 0.00746508557
+1.5 0.0141575752
+2 0.0217085992
+2.5 0.0300918754
+3 0.0384764932
+3.5 0.0474373116
+4 0.0584678195
+4.5 0.0692013724
+5 0.0797331161
+5.5 0.0908253966
+6 0.102064413
+6.5 0.114440141
+7 0.126999685
+7.5 0.137435205
+8 0.149175466
+EOD
+$panel1_series0 << EOD
+0 0
+0.5 0.00390880206
+1 0.0135514784
+1.5 0.0250482178
+2 0.0366951491
+2.5 0.0490768053
+3 0.0602868776
+3.5 0.0693389006
+4 0.0781715037
+4.5 0.0885433661
+5 0.098721231
+5.5 0.105645916
+6 0.108847009
+6.5 0.110054985
+7 0.110809485
+7.5 0.113341829
+8 0.119006952
+EOD
+$panel1_series1 << EOD
+0 0
+0.5 0.00612141434
+1 0.0195371495
+1.5 0.0322465606
+2 0.0433630775
+2.5 0.058149431
+3 0.0715595707
+3.5 0.0785107622
+4 0.0850553773
+4.5 0.097892953
+5 0.112174791
+5.5 0.115949487
+6 0.118697695
+6.5 0.125089453
+7 0.127822811
+7.5 0.126418328
+8 0.131190902
+EOD
+$panel1_series2 << EOD
+0 0
+0.5 0.00473595855
+1 0.0169380447
+1.5 0.0322116737
+2 0.0487131326
+2.5 0.0677863658
+3 0.0863545236
+3.5 0.102939912
+4 0.117945504
+4.5 0.132086824
+5 0.141218455
+5.5 0.147250623
+6 0.149481465
+6.5 0.148375196
+7 0.144545188
+7.5 0.138331996
+8 0.134887677
+EOD
+$panel1_series3 << EOD
+0 0
+0.5 0.00189297664
+1 0.00631608482
+1.5 0.0127940439
+2 0.0203905215
+2.5 0.0286606319
+3 0.0374640448
+3.5 0.046065244
+4 0.0536163118
+4.5 0.0602588516
+5 0.0658119463
+5.5 0.0695680456
+6 0.0720095788
+6.5 0.0749831184
+7 0.0794034992
+7.5 0.0847134499
+8 0.0927591882
+EOD
+$panel1_series4 << EOD
+0 0
+0.5 0.00246842462
+1 0.00906473353
+1.5 0.0179377513
+2 0.0272006133
+2.5 0.037824141
+3 0.049164105
+3.5 0.059687181
+4 0.0686244655
+4.5 0.0757750971
+5 0.0801275089
+5.5 0.0826200429
+6 0.083189941
+6.5 0.0859606563
+7 0.0896100997
+7.5 0.0943341366
+8 0.0997464328
+EOD
+$panel2_series0 << EOD
+0 0
+0.5 0.00665832084
+1 0.0238612222
+1.5 0.0438128006
+2 0.0607072996
+2.5 0.0811348109
+3 0.112572195
+3.5 0.139371401
+4 0.152555071
+4.5 0.169742182
+5 0.187410833
+5.5 0.204619631
+6 0.220586949
+6.5 0.237923942
+7 0.257579026
+7.5 0.277637546
+8 0.293685153
+EOD
+$panel2_series1 << EOD
+0 0
+0.5 0.0105410196
+1 0.0308425193
+1.5 0.0548844979
+2 0.0732783304
+2.5 0.0998110518
+3 0.117689924
+3.5 0.136947572
+4 0.150295938
+4.5 0.172768214
+5 0.195840721
+5.5 0.206101199
+6 0.208191498
+6.5 0.222091987
+7 0.235393239
+7.5 0.245492657
+8 0.253300927
+EOD
+$panel2_series2 << EOD
+0 0
+0.5 0.00839738689
+1 0.0306951793
+1.5 0.0612588908
+2 0.0932004401
+2.5 0.127189906
+3 0.164927935
+3.5 0.199459522
+4 0.231671734
+4.5 0.263191015
+5 0.291530292
+5.5 0.317947949
+6 0.340698058
+6.5 0.358175933
+7 0.371103633
+7.5 0.374795118
+8 0.379720618
+EOD
+$panel2_series3 << EOD
+0 0
+0.5 0.0041464171
+1 0.013573897
+1.5 0.0265907047
+2 0.0420096526
+2.5 0.0594649174
+3 0.0765443089
+3.5 0.0941154765
+4 0.111384178
+4.5 0.129561848
+5 0.144108183
+5.5 0.158996061
+6 0.174807753
+6.5 0.190634764
+7 0.202377698
+7.5 0.216557715
+8 0.234007463
+EOD
+$panel2_series4 << EOD
+0 0
+0.5 0.00477704699
+1 0.0179313741
+1.5 0.035238458
+2 0.0538962468
+2.5 0.0734529623
+3 0.0947126441
+3.5 0.114585358
+4 0.13516171
+4.5 0.150510868
+5 0.163610552
+5.5 0.173759801
+6 0.183416715
+6.5 0.194127483
+7 0.207792394
+7.5 0.218207458
+8 0.226161995
+EOD
+set multiplot layout 1,3 title 'KL divergence between the unshifted and the shifted input' font ',14'
+
+# panel 0
+set title 'vertical'
+set xlabel 'shift (pixels)'
+set xrange [*:*]
+set xtics autofreq
+unset logscale x
+set ylabel 'mean KL(p_0 || p_k)'
+set yrange [0:*]
+set ytics autofreq
+unset logscale y
+set size noratio
+set key top left opaque box width 2
+set grid front
+unset colorbox
+plot $panel0_series0 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#1f77b4' title 'R18', \
+     $panel0_series1 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#ff7f0e' title 'R18wy', \
+     $panel0_series2 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#2ca02c' title 'R18wy_mod', \
+     $panel0_series3 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#d62728' title 'R18zh3', \
+     $panel0_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18zh3wy_mod'
+
+# panel 1
+set title 'horizontal'
+set xlabel 'shift (pixels)'
+set xrange [*:*]
+set xtics autofreq
+unset logscale x
+set ylabel 'mean KL(p_0 || p_k)'
+set yrange [0:*]
+set ytics autofreq
+unset logscale y
+set size noratio
+set key top left opaque box width 2
+set grid front
+unset colorbox
+plot $panel1_series0 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#1f77b4' title 'R18', \
+     $panel1_series1 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#ff7f0e' title 'R18wy', \
+     $panel1_series2 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#2ca02c' title 'R18wy_mod', \
+     $panel1_series3 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#d62728' title 'R18zh3', \
+     $panel1_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18zh3wy_mod'
+
+# panel 2
+set title 'diagonal'
+set xlabel 'shift (pixels)'
+set xrange [*:*]
+set xtics autofreq
+unset logscale x
+set ylabel 'mean KL(p_0 || p_k)'
+set yrange [0:*]
+set ytics autofreq
+unset logscale y
+set size noratio
+set key top left opaque box width 2
+set grid front
+unset colorbox
+plot $panel2_series0 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#1f77b4' title 'R18', \
+     $panel2_series1 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#ff7f0e' title 'R18wy', \
+     $panel2_series2 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#2ca02c' title 'R18wy_mod', \
+     $panel2_series3 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#d62728' title 'R18zh3', \
+     $panel2_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18zh3wy_mod'
+unset multiplot
