@@ -10,7 +10,7 @@ packages=(
   gnuplot-nox fonts-dejavu-core
   dataset-fashion-mnist
   python3-torch python3-numpy python3-dtcwt python3-pywt python3-pil
-  python3-skimage
+  python3-skimage python3-torchvision
 )
 
 missing=()
