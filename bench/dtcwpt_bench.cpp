@@ -1,6 +1,7 @@
 // bench/dtcwpt_bench.cpp: DT-CWPT throughput (images/s) on CIFAR-like 32x32 and ImageNet-like 224x224
 // inputs, forward and forward + backward, next to the straightforward separable-convolution path and a
-// plain conv2d of similar arithmetic as yardsticks. Float32, one input channel, all hardware threads.
+// plain conv2d of similar arithmetic as yardsticks. Float32, one input channel, all hardware threads; real = 1:
+// the real parts alone (what the RMax twins compute).
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
@@ -15,7 +16,7 @@ torch::Tensor input(const benchmark::State& state) {
 }
 
 DtCwptOptions options(const benchmark::State& state) {
-  return DtCwptOptions(state.range(2)).stride(state.range(3));
+  return DtCwptOptions(state.range(2)).stride(state.range(3)).real_only(state.range(4) != 0);
 }
 
 void BM_DtCwpt2dForward(benchmark::State& state) {
@@ -57,13 +58,18 @@ void BM_Conv2dYardstick(benchmark::State& state) {
 }
 
 void workloads(benchmark::internal::Benchmark* b) {
-  b->ArgNames({"size", "batch", "J", "S"});
-  b->Args({224, 32, 2, 2})->Args({224, 32, 3, 4})->Args({32, 256, 2, 2});
+  b->ArgNames({"size", "batch", "J", "S", "real"});
+  b->Args({224, 32, 2, 2, 0})->Args({224, 32, 3, 4, 0})->Args({32, 256, 2, 2, 0});
   b->Unit(benchmark::kMillisecond)->UseRealTime();
 }
 
-BENCHMARK(BM_DtCwpt2dForward)->Apply(workloads);
-BENCHMARK(BM_DtCwpt2dForwardBackward)->Apply(workloads);
+void with_real_parts(benchmark::internal::Benchmark* b) {
+  workloads(b);
+  b->Args({224, 32, 2, 2, 1})->Args({32, 256, 2, 2, 1});
+}
+
+BENCHMARK(BM_DtCwpt2dForward)->Apply(with_real_parts);
+BENCHMARK(BM_DtCwpt2dForwardBackward)->Apply(with_real_parts);
 BENCHMARK(BM_DtCwpt2dSeparableForward)->Apply(workloads);
 BENCHMARK(BM_Conv2dYardstick)->Apply(workloads);
 

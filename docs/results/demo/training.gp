@@ -4,44 +4,44 @@ set terminal pngcairo noenhanced size 1040,500 font 'DejaVu Sans,11'
 set output 'training.png'
 set datafile missing 'NaN'
 $panel0_series0 << EOD
-1 1.56156216
-2 0.901727591
+1 1.99671065
+2 0.936556085
 EOD
 $panel0_series1 << EOD
-1 1.51536565
-2 0.779765353
+1 1.7486817
+2 0.853592288
 EOD
 $panel0_series2 << EOD
-1 2.14089214
-2 1.06661046
+1 1.58132056
+2 0.806735465
 EOD
 $panel0_series3 << EOD
-1 1.48963043
-2 0.868689902
+1 1.70510384
+2 0.960897081
 EOD
 $panel0_series4 << EOD
-1 1.45469566
-2 0.813609723
+1 1.63461585
+2 0.834750847
 EOD
 $panel1_series0 << EOD
-1 38.3
-2 23.5
+1 60.7
+2 27.5
 EOD
 $panel1_series1 << EOD
-1 24.6
-2 20.1
+1 38.3
+2 21.5
 EOD
 $panel1_series2 << EOD
-1 54.6
-2 28.1
+1 27
+2 19.8
 EOD
 $panel1_series3 << EOD
-1 35.6
-2 24.7
+1 36.9
+2 30
 EOD
 $panel1_series4 << EOD
-1 36.8
-2 24.1
+1 60.9
+2 21.6
 EOD
 set multiplot layout 1,2 title 'Training' font ',14'
 
