@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config
   libtorch-dev libopenblas0-openmp
   libjpeg62-turbo-dev libpng-dev zlib1g-dev
-  libsqlite3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox fonts-dejavu-core
   dataset-fashion-mnist
   python3-torch python3-numpy python3-dtcwt python3-pywt python3-pil

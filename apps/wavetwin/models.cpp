@@ -15,7 +15,7 @@ namespace {
 struct ModelsArgs {
   std::string model;
   std::string input;
-  bool trace = false;
+  bool trace = false, tree = false;
 };
 
 std::string shape_text(const std::vector<int64_t>& shape) {
@@ -81,6 +81,11 @@ void run_models(const ModelsArgs& args) {
   std::printf("GFLOPs (multiply-accumulates of one forward pass at %s): %.3f\n",
               shape_text({1, dims[0], dims[1], dims[2]}).c_str(),
               1e-9 * static_cast<double>(models::forward_macs(*model, dims[0], dims[1], dims[2])));
+  if (args.tree) {
+    std::ostringstream tree;
+    tree << *model;
+    std::printf("%s\n", tree.str().c_str());
+  }
   if (!args.trace) return;
   std::printf("input %s\n", shape_text({1, dims[0], dims[1], dims[2]}).c_str());
   for (const auto& step : trace) std::printf("  %-32s %s\n", step.name.c_str(), shape_text(step.shape).c_str());
@@ -96,6 +101,7 @@ Runner add_models(CLI::App& app) {
                   "(\"resnet18 --twin cmod --classes 10\")");
   sub->add_option("--input", args->input, "Input size CxHxW for --trace (default: 224 for 1000 classes, else 32)");
   sub->add_flag("--trace", args->trace, "Print each stage's output shape");
+  sub->add_flag("--tree", args->tree, "Print the module tree (each module's settings)");
   return [sub, args] {
     if (sub->parsed()) run_models(*args);
   };

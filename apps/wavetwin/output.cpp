@@ -1,4 +1,4 @@
-// apps/wavetwin/output.cpp: output directories and figures for the subcommands.
+// apps/wavetwin/output.cpp: showing the library's results on the terminal.
 #include "output.h"
 
 #include <torch/cuda.h>
@@ -6,34 +6,18 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <system_error>
+#include <map>
+#include <memory>
 
 #include "wavetwin/error.h"
+#include "wavetwin/report/table.h"
 
 namespace wavetwin::cli {
 
-std::filesystem::path output_dir(const std::string& dir) {
-  namespace fs = std::filesystem;
-  WAVETWIN_CHECK(!dir.empty(), "--out: empty path; expected a directory");
-  std::error_code error;
-  fs::create_directories(dir, error);
-  WAVETWIN_CHECK(fs::is_directory(dir), "--out ", dir, ": cannot create the directory",
-                 error ? " (" + error.message() + ")" : std::string(" (a file of that name exists)"));
-  return fs::path(dir);
-}
-
-void write_figure(const report::Figure& figure, const std::filesystem::path& png) { write_figures({{figure, png}}); }
-
-void write_figures(const std::vector<std::pair<report::Figure, std::filesystem::path>>& figures) {
-  if (report::render(figures)) {
-    for (const auto& figure : figures) std::printf("wrote %s\n", figure.second.c_str());
-    return;
-  }
-  for (const auto& figure : figures) {
-    std::fprintf(stderr, "wavetwin: gnuplot not found, %s not drawn (its script %s and the data are written; "
-                 "install gnuplot-nox)\n", figure.second.c_str(),
-                 std::filesystem::path(figure.second).replace_extension(".gp").c_str());
-  }
+void print_output(const report::Output& output) {
+  for (const auto& file : output.files) std::printf("wrote %s\n", file.c_str());
+  std::fflush(stdout);
+  for (const auto& warning : output.warnings) std::fprintf(stderr, "wavetwin: %s\n", warning.c_str());
 }
 
 ProgressLine::ProgressLine(std::string label, size_t total, std::chrono::steady_clock::time_point start)
@@ -45,7 +29,7 @@ double ProgressLine::seconds() const {
 
 void ProgressLine::update(size_t done) {
   const double rate = done / std::max(seconds(), 1e-9);
-  const std::string eta = format_duration((total_ - std::min(done, total_)) / std::max(rate, 1e-9));
+  const std::string eta = report::format_duration((total_ - std::min(done, total_)) / std::max(rate, 1e-9));
   if (tty_) {
     std::fprintf(stderr, "\r\033[K%s: %zu/%zu images, %.0f images/s, ETA %s", label_.c_str(), done, total_, rate,
                  eta.c_str());
@@ -57,19 +41,52 @@ void ProgressLine::update(size_t done) {
   }
 }
 
+std::function<void(const std::string&, int64_t, int64_t)> progress_lines(const std::string& prefix) {
+  struct Line {
+    std::unique_ptr<ProgressLine> line;
+    int64_t done = 0;
+  };
+  auto lines = std::make_shared<std::map<std::string, Line>>();
+  return [lines, prefix](const std::string& label, int64_t done, int64_t total) {
+    Line& line = (*lines)[label];
+    // A count that does not grow is a new pass under the same label (the demo evaluates model after model).
+    if (!line.line || done <= line.done) {
+      line.line = std::make_unique<ProgressLine>(prefix + " " + label, static_cast<size_t>(total));
+    }
+    line.done = done;
+    line.line->update(static_cast<size_t>(done));
+  };
+}
+
+std::function<void(const train::Progress&)> training_progress() {
+  const bool tty = isatty(fileno(stderr));
+  auto last_tenth = std::make_shared<int64_t>(-1);
+  return [tty, last_tenth](const train::Progress& p) {
+    if (p.validating) {
+      std::fprintf(stderr, tty ? "\r\033[Kepoch %lld/%lld: validating...\n" : "epoch %lld/%lld: validating\n",
+                   static_cast<long long>(p.epoch), static_cast<long long>(p.epochs));
+      *last_tenth = -1;
+      return;
+    }
+    const int64_t tenth = p.batch * 10 / std::max<int64_t>(1, p.batches);
+    if (!tty && tenth == *last_tenth) return;
+    *last_tenth = tenth;
+    std::fprintf(stderr, "%sepoch %lld/%lld, batch %lld/%lld, loss %.4f, %.0f images/s, ETA %s%s",
+                 tty ? "\r\033[K" : "", static_cast<long long>(p.epoch), static_cast<long long>(p.epochs),
+                 static_cast<long long>(p.batch), static_cast<long long>(p.batches), p.loss, p.images_per_second,
+                 report::format_duration(p.eta_seconds).c_str(), tty ? "" : "\n");
+  };
+}
+
+std::function<void(const std::string&)> warnings(const std::string& prefix) {
+  return [prefix](const std::string& message) { std::fprintf(stderr, "%s: %s\n", prefix.c_str(), message.c_str()); };
+}
+
 torch::Device parse_device(const std::string& name) {
   WAVETWIN_CHECK(name == "cpu" || name == "cuda", "--device ", name, "; expected cpu or cuda");
   WAVETWIN_CHECK(name == "cpu" || torch::cuda::is_available(), "--device cuda: no CUDA device, or wavetwin was ",
                  "built against a CPU-only libtorch; expected --device cpu");
   return name == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
-
-std::string format_duration(double seconds) {
-  const auto s = static_cast<int64_t>(seconds + 0.5);
-  char text[32];
-  std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
-                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  return text;
 }
 
 }  // namespace wavetwin::cli

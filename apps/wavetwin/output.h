@@ -1,26 +1,23 @@
-// apps/wavetwin/output.h: what every subcommand that writes a directory of results shares.
+// apps/wavetwin/output.h: what the subcommands share to show the library's results: written files, progress
+// lines, the --device flag, flags that may be left unset.
 #pragma once
+
+#include <CLI/CLI.hpp>
+#include <torch/types.h>
 
 #include <chrono>
 #include <cstddef>
-#include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "wavetwin/report/plot.h"
+#include "wavetwin/report/output.h"
+#include "wavetwin/train/trainer.h"
 
 namespace wavetwin::cli {
 
-/// Creates `dir` (and its parents) when missing; throws wavetwin::Error when it names a file.
-std::filesystem::path output_dir(const std::string& dir);
-
-/// Renders `figure` to `png` and says so on stdout, or says on stderr that gnuplot is missing (the script and
-/// the data are written all the same).
-void write_figure(const report::Figure& figure, const std::filesystem::path& png);
-
-/// write_figure() for several figures at once (drawn concurrently).
-void write_figures(const std::vector<std::pair<report::Figure, std::filesystem::path>>& figures);
+/// "wrote FILE" on stdout for each file written, and each warning on stderr.
+void print_output(const report::Output& output);
 
 /// Progress of a pass over images on stderr: "LABEL: done/total images, images/s, ETA", rewritten in place on
 /// a terminal, a line every 10 % otherwise.
@@ -40,10 +37,24 @@ class ProgressLine {
   std::chrono::steady_clock::time_point start_;
 };
 
+/// A progress callback (label, done, total) that draws one ProgressLine per label, "PREFIX LABEL", each timed
+/// from its first call.
+std::function<void(const std::string&, int64_t, int64_t)> progress_lines(const std::string& prefix);
+
+/// Training progress: on a terminal one line redrawn in place; otherwise a plain line every 10% of an epoch.
+std::function<void(const train::Progress&)> training_progress();
+
+/// "PREFIX: MESSAGE" on stderr.
+std::function<void(const std::string&)> warnings(const std::string& prefix);
+
 /// --device: cpu, or cuda when libtorch has CUDA and a device; throws wavetwin::Error otherwise.
 torch::Device parse_device(const std::string& name);
 
-/// Seconds as H:MM:SS.
-std::string format_duration(double seconds);
+/// An option whose value is set only when the flag is given (left nullopt otherwise).
+template <typename T>
+CLI::Option* add_optional(CLI::App* app, const std::string& name, std::optional<T>& target,
+                          const std::string& description) {
+  return app->add_option_function<T>(name, [&target](const T& value) { target = value; }, description);
+}
 
 }  // namespace wavetwin::cli

@@ -118,7 +118,7 @@ DataSplits open_data(const std::string& spec, const DataOptions& options) {
     const std::string test_labels = find_idx(dir, "t10k-labels-idx1-ubyte");
     const auto train = read_idx(train_images, train_labels, classes, kind + "-train");
     splits.test = read_idx(test_images, test_labels, train->classes(), kind + "-test");
-    const int64_t holdout = options.holdout_per_class >= 0 ? options.holdout_per_class : default_holdout(*train);
+    const int64_t holdout = options.holdout_per_class.value_or(default_holdout(*train));
     split_train(splits, train, holdout_per_class(*train, holdout));
   } else if (kind == "cifar10") {
     WAVETWIN_CHECK(!path.empty(), spec, ": expected cifar10:PATH");
@@ -134,7 +134,7 @@ DataSplits open_data(const std::string& spec, const DataOptions& options) {
       const auto train = read_cifar10_binary(binary, true);
       splits.test = read_cifar10_binary(binary, false);
       split_train(splits, train,
-                  options.holdout_per_class >= 0 ? holdout_per_class(*train, options.holdout_per_class)
+                  options.holdout_per_class ? holdout_per_class(*train, *options.holdout_per_class)
                                                  : holdout_first(*train, 5000));
     } else {
       WAVETWIN_CHECK(!folders.empty(), path, ": neither CIFAR-10 binary batches (data_batch_1.bin) nor image ",
@@ -143,7 +143,7 @@ DataSplits open_data(const std::string& spec, const DataOptions& options) {
       const bool train_cached = splits.cached;
       splits.test = decoded_folder(folders + "/test", "cifar10-test", options, splits);
       splits.cached = splits.cached && train_cached;
-      const int64_t holdout = options.holdout_per_class >= 0 ? options.holdout_per_class : default_holdout(*train);
+      const int64_t holdout = options.holdout_per_class.value_or(default_holdout(*train));
       split_train(splits, train, holdout_per_class(*train, holdout));
     }
   } else if (kind == "folder") {
@@ -155,7 +155,7 @@ DataSplits open_data(const std::string& spec, const DataOptions& options) {
       WAVETWIN_CHECK(splits.test->classes() == train->classes(), path, "/val: classes differ from ", path,
                      "/train; expected the same class folders");
     }
-    const int64_t holdout = options.holdout_per_class >= 0 ? options.holdout_per_class : default_holdout(*train);
+    const int64_t holdout = options.holdout_per_class.value_or(default_holdout(*train));
     split_train(splits, train, holdout_per_class(*train, holdout));
   } else {
     throw Error("data spec '" + spec +

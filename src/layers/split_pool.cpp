@@ -20,6 +20,10 @@ SplitPoolImpl::SplitPoolImpl(torch::nn::Sequential low_, torch::nn::Sequential h
 
 SplitPoolImpl::SplitPoolImpl(torch::nn::Sequential joint_) : joint(register_module("joint", std::move(joint_))) {}
 
+void SplitPoolImpl::pretty_print(std::ostream& stream) const {
+  stream << "wavetwin::layers::SplitPool(" << (joint ? "joint" : "free and wavelet apart") << ")";
+}
+
 torch::Tensor SplitPoolImpl::forward(const TwinOutput& maps) {
   if (joint) {
     WAVETWIN_CHECK(maps.free.sizes().slice(2) == maps.wavelet.sizes().slice(2), "split pool: free maps ",

@@ -96,7 +96,7 @@ TwinConvOptions TwinConvOptions::resnet() {
   return TwinConvOptions()
       .free_channels(40).free_kernel(7).free_padding(3).free_bias(false)
       .levels(2).stride(2)
-      .packets(wavelets::reference_packet_order("resnet_ex"))
+      .packets(wavelets::ordered_packets(2, wavelets::PacketSelection::kExcludeEdges))
       .sections({{6, 12, 6}, {4, 4, 4}, {1, 2, 1}, {4, 4, 4}, {1, 2, 1}})
       .colour_mix({0.9802, 1.3060, 0.7138});
 }
@@ -105,7 +105,7 @@ TwinConvOptions TwinConvOptions::alexnet(int64_t stride) {
   return TwinConvOptions()
       .free_channels(32).free_kernel(11).free_padding(2).free_bias(true)
       .levels(3).stride(stride)
-      .packets(wavelets::reference_packet_order("alexnet"))
+      .packets(wavelets::ordered_packets(3, wavelets::PacketSelection::kAlexNet))
       .sections({{6, 6, 6}, {24, 18, 6}, {64, 8, 4}})
       .mix_bias(true)
       .decimation(stride == 4 ? 2 : 4)

@@ -16,6 +16,11 @@ std::shared_ptr<Model> make_model(const ModelSpec& spec) {
   return std::make_shared<ResNet>(spec);
 }
 
+void Model::pretty_print(std::ostream& stream) const {
+  stream << "wavetwin::models::" << (spec_.architecture == Architecture::kAlexNet ? "AlexNet" : "ResNet") << "("
+         << spec_.readable() << ")";
+}
+
 int64_t trainable_parameters(const torch::nn::Module& module) {
   int64_t total = 0;
   for (const auto& p : module.parameters()) total += p.requires_grad() ? p.numel() : 0;

@@ -51,7 +51,7 @@ nn::Sequential stem_pooling(int64_t channels, const ModelSpec& spec, bool with_b
 
 ResidualBlockImpl::ResidualBlockImpl(bool bottleneck, int64_t inplanes, int64_t planes, int64_t stride,
                                      const ModelSpec& spec)
-    : bottleneck_(bottleneck) {
+    : bottleneck_(bottleneck), inplanes_(inplanes), planes_(planes), stride_(stride) {
   const bool aa = spec.antialias != Antialias::kNone && stride > 1;
   const int64_t out = planes * (bottleneck ? 4 : 1);
   // The strided convolution runs at stride 1 and an anti-aliasing stride 2 comes before the next one.
@@ -83,6 +83,11 @@ ResidualBlockImpl::ResidualBlockImpl(bool bottleneck, int64_t inplanes, int64_t 
     downsample_->push_back(nn::BatchNorm2d(out));
     register_module("downsample", downsample_);
   }
+}
+
+void ResidualBlockImpl::pretty_print(std::ostream& stream) const {
+  stream << "wavetwin::models::ResidualBlock(" << (bottleneck_ ? "bottleneck" : "basic") << ", " << inplanes_ << " -> "
+         << planes_ * (bottleneck_ ? 4 : 1) << ", stride=" << stride_ << ")";
 }
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {

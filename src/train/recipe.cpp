@@ -2,7 +2,6 @@
 #include "wavetwin/train/recipe.h"
 
 #include <cmath>
-#include <sstream>
 
 #include "wavetwin/error.h"
 
@@ -25,6 +24,26 @@ Recipe preset(const std::string& name) {
     for (const auto& n : preset_names()) names += (names.empty() ? "" : ", ") + n;
     WAVETWIN_FAIL("recipe '", name, "': unknown; expected one of ", names);
   }
+  return r;
+}
+
+Recipe make_recipe(const std::string& name, const RecipeOverrides& o) {
+  Recipe r = preset(name);
+  r.lr = o.lr.value_or(r.lr);
+  r.momentum = o.momentum.value_or(r.momentum);
+  r.weight_decay = o.weight_decay.value_or(r.weight_decay);
+  r.schedule = o.schedule.value_or(r.schedule);
+  r.step = o.step.value_or(r.step);
+  r.gamma = o.gamma.value_or(r.gamma);
+  r.warmup = o.warmup.value_or(r.warmup);
+  r.epochs = o.epochs.value_or(r.epochs);
+  r.batch = o.batch.value_or(r.batch);
+  r.accumulate = o.accumulate.value_or(r.accumulate);
+  r.size = o.size.value_or(r.size);
+  r.crop_scale = o.crop_scale.value_or(r.crop_scale);
+  if (o.holdout) r.holdout = o.holdout;
+  r.lambdas = o.lambdas.value_or(r.lambdas);
+  validate(r);
   return r;
 }
 
@@ -63,17 +82,32 @@ std::string schedule_name(Schedule s) {
   return s == Schedule::kStep ? "step" : s == Schedule::kCosine ? "cosine" : "constant";
 }
 
-std::string recipe_json(const Recipe& r) {
-  std::ostringstream out;
-  out.precision(10);
-  out << "{\"name\": \"" << r.name << "\", \"lr\": " << r.lr << ", \"momentum\": " << r.momentum
-      << ", \"weight_decay\": " << r.weight_decay << ", \"schedule\": \"" << schedule_name(r.schedule)
-      << "\", \"step\": " << r.step << ", \"gamma\": " << r.gamma << ", \"warmup\": " << r.warmup
-      << ", \"epochs\": " << r.epochs << ", \"batch\": " << r.batch << ", \"accumulate\": " << r.accumulate
-      << ", \"size\": " << r.size << ", \"crop_scale\": " << r.crop_scale << ", \"holdout\": " << r.holdout << ", \"lambdas\": [";
-  for (size_t i = 0; i < r.lambdas.size(); ++i) out << (i ? ", " : "") << r.lambdas[i];
-  out << "]}";
-  return out.str();
+void to_json(nlohmann::json& json, const Recipe& r) {
+  json = {{"name", r.name}, {"lr", r.lr}, {"momentum", r.momentum}, {"weight_decay", r.weight_decay},
+          {"schedule", schedule_name(r.schedule)}, {"step", r.step}, {"gamma", r.gamma}, {"warmup", r.warmup},
+          {"epochs", r.epochs}, {"batch", r.batch}, {"accumulate", r.accumulate}, {"size", r.size},
+          {"crop_scale", r.crop_scale}, {"holdout", r.holdout ? nlohmann::json(*r.holdout) : nlohmann::json()},
+          {"lambdas", r.lambdas}};
+}
+
+void from_json(const nlohmann::json& json, Recipe& r) {
+  try {
+    r.name = json.at("name").get<std::string>();
+    r.lr = json.at("lr").get<double>(), r.momentum = json.at("momentum").get<double>();
+    r.weight_decay = json.at("weight_decay").get<double>();
+    r.schedule = parse_schedule(json.at("schedule").get<std::string>());
+    r.step = json.at("step").get<int64_t>(), r.gamma = json.at("gamma").get<double>();
+    r.warmup = json.at("warmup").get<int64_t>(), r.epochs = json.at("epochs").get<int64_t>();
+    r.batch = json.at("batch").get<int64_t>(), r.accumulate = json.at("accumulate").get<int64_t>();
+    r.size = json.at("size").get<int64_t>(), r.crop_scale = json.at("crop_scale").get<double>();
+    // Stores written before the typed records said -1 for the reference split.
+    const nlohmann::json& holdout = json.at("holdout");
+    r.holdout = holdout.is_null() || holdout.get<int64_t>() < 0 ? std::nullopt
+                                                                : std::optional<int64_t>(holdout.get<int64_t>());
+    r.lambdas = json.at("lambdas").get<std::vector<double>>();
+  } catch (const nlohmann::json::exception& e) {
+    WAVETWIN_FAIL("recipe: ", e.what(), "; expected a recipe as written by wavetwin train");
+  }
 }
 
 }  // namespace wavetwin::train

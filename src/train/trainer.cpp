@@ -23,7 +23,7 @@ double seconds_since(Clock::time_point start) {
 }  // namespace
 
 Trainer::Trainer(std::shared_ptr<models::Model> model, data::DataSplits data, TrainerOptions options,
-                 RunStore* store, int64_t run)
+                 runs::RunStore* store, int64_t run)
     : model_(std::move(model)), data_(std::move(data)), options_(std::move(options)), store_(store), run_(run) {
   validate(options_.recipe);
   WAVETWIN_CHECK(data_.train && data_.train->size() > 0, "trainer: no training images");
@@ -48,11 +48,11 @@ void Trainer::resume() {
   const std::string last = options_.checkpoint_dir + "/last.pt";
   WAVETWIN_CHECK(std::filesystem::exists(last), last, ": no checkpoint to resume from; expected a run that ",
                  "completed at least one epoch");
-  state_ = load_checkpoint(last, *model_, optimizer_.get());
+  state_ = runs::load_checkpoint(last, *model_, optimizer_.get());
   model_->to(options_.device);
 }
 
-EpochRecord Trainer::train_epoch(int64_t epoch) {
+runs::EpochRecord Trainer::train_epoch(int64_t epoch) {
   const Recipe& r = options_.recipe;
   const double lr = learning_rate(r, epoch);
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
@@ -102,7 +102,7 @@ EpochRecord Trainer::train_epoch(int64_t epoch) {
     optimizer_->step();
     optimizer_->zero_grad();
   }
-  EpochRecord record;
+  runs::EpochRecord record;
   record.epoch = epoch + 1;
   record.lr = lr;
   record.train_loss = images ? loss_sum / images : 0;
@@ -123,9 +123,9 @@ EpochRecord Trainer::train_epoch(int64_t epoch) {
   return record;
 }
 
-void Trainer::checkpoint(const EpochRecord& record) {
+void Trainer::checkpoint(const runs::EpochRecord& record) {
   const std::string dir = options_.checkpoint_dir;
-  save_checkpoint(dir + "/last.pt", *model_, *optimizer_, state_);
+  runs::save_checkpoint(dir + "/last.pt", *model_, *optimizer_, state_);
   const bool best = state_.best_epoch == record.epoch;
   if (best) std::filesystem::copy_file(dir + "/last.pt", dir + "/best.pt.tmp", std::filesystem::copy_options::overwrite_existing);
   if (best) std::filesystem::rename(dir + "/best.pt.tmp", dir + "/best.pt");
@@ -134,32 +134,36 @@ void Trainer::checkpoint(const EpochRecord& record) {
   if (keep) std::filesystem::copy_file(dir + "/last.pt", kept, std::filesystem::copy_options::overwrite_existing);
   if (!store_) return;
   store_->put_epoch(run_, record);
-  store_->put_checkpoint(run_, {"last", record.epoch, dir + "/last.pt"});
-  if (best) store_->put_checkpoint(run_, {"best", record.epoch, dir + "/best.pt"});
-  if (keep) store_->put_checkpoint(run_, {"epoch", record.epoch, kept});
-  store_->set_status(run_, "running", state_.seconds);
+  store_->put_checkpoint(run_, {runs::CheckpointKind::kLast, record.epoch, dir + "/last.pt"});
+  if (best) store_->put_checkpoint(run_, {runs::CheckpointKind::kBest, record.epoch, dir + "/best.pt"});
+  if (keep) store_->put_checkpoint(run_, {runs::CheckpointKind::kEpoch, record.epoch, kept});
+  store_->set_status(run_, runs::RunStatus::kRunning, state_.seconds);
 }
 
 void Trainer::run() {
-  const int64_t last = options_.stop_after < 0 ? options_.recipe.epochs
-                                               : std::min(options_.recipe.epochs, state_.epoch + options_.stop_after);
+  const int64_t last = options_.stop_after ? std::min(options_.recipe.epochs, state_.epoch + *options_.stop_after)
+                                           : options_.recipe.epochs;
   try {
     for (int64_t epoch = state_.epoch; epoch < last; ++epoch) {
-      const EpochRecord record = train_epoch(epoch);
+      const runs::EpochRecord record = train_epoch(epoch);
       state_.epoch = epoch + 1;
       state_.seconds += record.seconds;
       // The reference's best-epoch rule: an improvement of more than 1e-4 (no validation: the latest epoch).
-      if (!data_.val || record.val_top1 < state_.best_val_top1 - 1e-4) {
-        state_.best_val_top1 = data_.val ? record.val_top1 : state_.best_val_top1;
+      if (!record.val_top1 || *record.val_top1 < state_.best_val_top1 - 1e-4) {
+        state_.best_val_top1 = record.val_top1.value_or(state_.best_val_top1);
         state_.best_epoch = record.epoch;
       }
       checkpoint(record);
     }
   } catch (const std::exception& e) {
-    if (store_) store_->set_status(run_, std::string("failed: ") + e.what(), state_.seconds);
+    if (store_) store_->set_status(run_, runs::RunStatus::kFailed, state_.seconds, e.what());
     throw;
   }
-  if (store_) store_->set_status(run_, state_.epoch >= options_.recipe.epochs ? "finished" : "interrupted", state_.seconds);
+  if (store_) {
+    store_->set_status(run_, state_.epoch >= options_.recipe.epochs ? runs::RunStatus::kFinished
+                                                                    : runs::RunStatus::kInterrupted,
+                       state_.seconds);
+  }
 }
 
 }  // namespace wavetwin::train

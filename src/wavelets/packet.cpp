@@ -3,7 +3,8 @@
 
 #include <torch/torch.h>
 
-#include <map>
+#include <algorithm>
+#include <array>
 
 #include "wavetwin/error.h"
 #include "wavetwin/wavelets/equivalent_kernel.h"
@@ -117,22 +118,18 @@ std::vector<int64_t> select_packets(int64_t levels, PacketSelection rule) {
   return kept;
 }
 
-const std::vector<int64_t>& reference_packet_order(const std::string& name) {
-  // wcnn resnet.py::_PERMUTE_FEATMAPS, _PERMUTE_FEATMAPS_EXCLUDE_EDGES and alexnet.py::_PERMUTE_FEATMAPS.
-  static const std::map<std::string, std::vector<int64_t>> orders = {
-      {"resnet", {1, 2, 19, 17, 18, 3, 5, 6, 20, 23, 9, 10, 24, 27, 13, 14, 28, 31, 4, 7, 21, 22, 8, 11, 25, 26, 12,
-                  15, 29, 30}},
-      {"resnet_ex", {1, 2, 19, 17, 18, 3, 5, 23, 10, 27, 31, 7, 21, 11, 26, 15}},
-      {"alexnet", {1,   2,   67,  65,  66,  3,   4,   5,   70,  71,  8,   10,  73,  75,  76,  77,  78,  79,  6,
-                   7,   68,  69,  9,   11,  72,  74,  12,  13,  14,  15,  17,  18,  20,  21,  24,  26,  80,  83,
-                   86,  87,  89,  91,  92,  93,  94,  95,  33,  34,  36,  37,  40,  42,  96,  99,  102, 103, 105,
-                   107, 108, 109, 110, 111, 16,  19,  22,  23,  25,  27,  28,  29,  30,  31,  81,  82,  84,  85,
-                   88,  90,  32,  35,  38,  39,  41,  43,  44,  45,  46,  47,  97,  98,  100, 101, 104, 106}},
+std::vector<int64_t> ordered_packets(int64_t levels, PacketSelection rule) {
+  std::vector<int64_t> packets = select_packets(levels, rule);
+  const auto key = [levels](int64_t packet) {
+    const PacketInfo p = packet_info(packet, levels);
+    int64_t group = 0;
+    while ((int64_t{2} << group) <= p.scale) ++group;
+    const int64_t high = int64_t{1} << group;
+    const int64_t axes = 2 * (p.band_row >= high) + (p.band_col >= high);
+    return std::array<int64_t, 5>{group, p.orientation, axes, p.tree, p.code};
   };
-  const auto it = orders.find(name);
-  WAVETWIN_CHECK(it != orders.end(), "reference_packet_order: unknown order '", name,
-                 "'; expected resnet, resnet_ex or alexnet");
-  return it->second;
+  std::sort(packets.begin(), packets.end(), [&](int64_t a, int64_t b) { return key(a) < key(b); });
+  return packets;
 }
 
 }  // namespace wavetwin::wavelets

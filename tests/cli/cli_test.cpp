@@ -10,8 +10,8 @@
 #include "wavetwin/data/tensor_io.h"
 #include "wavetwin/models/model.h"
 #include "wavetwin/report/plot.h"
-#include "wavetwin/train/checkpoint.h"
-#include "wavetwin/train/run_store.h"
+#include "wavetwin/runs/checkpoint.h"
+#include "wavetwin/runs/run_store.h"
 
 namespace wavetwin {
 namespace {
@@ -225,17 +225,6 @@ TEST_F(CliTest, KernelsPicksALayerOfAStateDict) {
 }
 
 // A folder of 3 classes x 8 small RGB images, class c brighter in channel c.
-void write_tiny_folder(const std::string& root) {
-  for (int c = 0; c < 3; ++c) {
-    std::filesystem::create_directories(root + "/" + std::to_string(c));
-    for (int i = 0; i < 8; ++i) {
-      torch::Tensor image = torch::randint(0, 100, {16, 16, 3}, torch::kUInt8);
-      image.select(2, c) += 120;
-      data::write_png(root + "/" + std::to_string(c) + "/" + std::to_string(i) + ".png", image);
-    }
-  }
-}
-
 TEST_F(CliTest, ModelsListsTheZooWithParametersAndFlops) {
   std::string out;
   ASSERT_EQ(wavetwin("models", &out), 0) << out;
@@ -245,6 +234,12 @@ TEST_F(CliTest, ModelsListsTheZooWithParametersAndFlops) {
   EXPECT_NE(out.find("trainable parameters: 11178141"), std::string::npos) << out;
   EXPECT_NE(out.find("GFLOPs (multiply-accumulates of one forward pass at 3x32x32)"), std::string::npos) << out;
   EXPECT_NE(out.find("conv1 (twin): wavelet            48x8x8"), std::string::npos) << out;
+  ASSERT_EQ(wavetwin("models R18zh3wyC_mod --tree", &out), 0) << out;
+  EXPECT_NE(out.find("wavetwin::models::ResNet(resnet18 --twin cmod --antialias blur3 --classes 10)"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("(conv1): wavetwin::layers::TwinConv("), std::string::npos) << out;
+  EXPECT_NE(out.find("wavetwin::layers::BlurPool(channels="), std::string::npos) << out;
+  EXPECT_NE(out.find("wavetwin::models::ResidualBlock(basic, 64 -> 128, stride=2)"), std::string::npos) << out;
   ASSERT_EQ(wavetwin("models resnet18 --input 3x224x224", &out), 0) << out;
   EXPECT_NE(out.find("at 3x224x224): 1.814"), std::string::npos) << out;
   EXPECT_EQ(wavetwin("models alexnet --input 3x16x16", &out), 2) << out;
@@ -253,7 +248,7 @@ TEST_F(CliTest, ModelsListsTheZooWithParametersAndFlops) {
 }
 
 TEST_F(CliTest, TrainRecordsTheRunAndRunsShowsIt) {
-  write_tiny_folder(dir_ + "/tiny");
+  test::write_image_folder(dir_ + "/tiny");
   const std::string train = "train 'resnet18 --classes 3' --data folder:" + dir_ + "/tiny --holdout 2 --epochs 2 "
                             "--batch 6 --size 16 --lr 0.02 --crop-scale 0.5 --store " + dir_ + "/runs/runs.db --name r";
   std::string out;
@@ -285,7 +280,7 @@ TEST_F(CliTest, TrainRecordsTheRunAndRunsShowsIt) {
 // Killed with SIGKILL once its first checkpoint exists, then resumed, a run ends with the weights of the same
 // run never interrupted.
 TEST_F(CliTest, TrainKilledAndResumedEqualsUninterrupted) {
-  write_tiny_folder(dir_ + "/tiny");
+  test::write_image_folder(dir_ + "/tiny");
   const auto command = [&](const std::string& name) {
     return std::string(WAVETWIN_CLI_PATH) + " train 'resnet18 --twin rmax --classes 3' --data folder:" + dir_ +
            "/tiny --holdout 2 --epochs 4 --batch 6 --size 16 --lr 0.02 --seed 4 --store " + dir_ +
@@ -304,14 +299,14 @@ TEST_F(CliTest, TrainKilledAndResumedEqualsUninterrupted) {
   ASSERT_EQ(test::run_command(command("k") + " --resume", &out), 0) << out;
   const auto spec = models::parse_model_spec("resnet18 --twin rmax --classes 3");
   const auto a = models::make_model(spec), b = models::make_model(spec);
-  EXPECT_EQ(train::load_checkpoint(dir_ + "/runs/u/last.pt", *a, nullptr).epoch, 4);
-  EXPECT_EQ(train::load_checkpoint(dir_ + "/runs/k/last.pt", *b, nullptr).epoch, 4);
+  EXPECT_EQ(runs::load_checkpoint(dir_ + "/runs/u/last.pt", *a, nullptr).epoch, 4);
+  EXPECT_EQ(runs::load_checkpoint(dir_ + "/runs/k/last.pt", *b, nullptr).epoch, 4);
   const auto pb = b->named_parameters();
   for (const auto& p : a->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
 }
 
 TEST_F(CliTest, EvalRecordsScoresOnceAndReportPutsRunsBesideThePaper) {
-  write_tiny_folder(dir_ + "/tiny");
+  test::write_image_folder(dir_ + "/tiny");
   const std::string store = " --store " + dir_ + "/runs/runs.db";
   std::string out;
   for (const char* name : {"a", "b"}) {
@@ -356,15 +351,16 @@ TEST_F(CliTest, EvalRecordsScoresOnceAndReportPutsRunsBesideThePaper) {
   {
     // Known flip rates (runs this small rarely change their minds): b flips half as often as a vertically,
     // as often otherwise, so its mFR is 100 (0.5 + 1 + 1) / 3.
-    train::RunStore runs(dir_ + "/runs/runs.db");
+    runs::RunStore store(dir_ + "/runs/runs.db");
     for (const char* name : {"a", "b"}) {
-      const auto run = runs.get(name);
+      const auto run = store.get(name);
       std::string best;
-      for (const auto& c : runs.checkpoints(run.id)) best = c.kind == "best" ? c.path : best;
-      for (const char* direction : {"vertical", "horizontal", "diagonal"}) {
-        const double rate = std::string(name) == "b" && std::string(direction) == "vertical" ? 0.1 : 0.2;
-        for (int step = 1; step <= 4; ++step) {
-          runs.put_score(run.id, {best, std::string("val/fr/") + direction + "/" + std::to_string(step), rate});
+      for (const auto& c : store.checkpoints(run.id)) best = c.kind == runs::CheckpointKind::kBest ? c.path : best;
+      for (const auto direction : {data::ShiftDirection::kVertical, data::ShiftDirection::kHorizontal,
+                                   data::ShiftDirection::kDiagonal}) {
+        const double rate = std::string(name) == "b" && direction == data::ShiftDirection::kVertical ? 0.1 : 0.2;
+        for (int64_t step = 1; step <= 4; ++step) {
+          store.put_scores(run.id, {{best, runs::Split::kVal, runs::Metric::kFlipRate, direction, step, rate}});
         }
       }
     }

@@ -90,6 +90,10 @@ TEST_F(AdaptiveBlurPoolTest, BadOptionsAndInputsAreNamed) {
   AdaptiveBlurPool blur(AdaptiveBlurPoolOptions(8));
   EXPECT_THROW_WITH(blur(torch::rand({1, 4, 8, 8})), "expected (N, 8, H, W)");
   EXPECT_EQ(blur->conv->weight.sizes(), (std::vector<int64_t>{72, 8, 3, 3}));
+  std::ostringstream printed;
+  blur->pretty_print(printed);
+  EXPECT_EQ(printed.str(), "wavetwin::layers::AdaptiveBlurPool(channels=8, kernel_size=3, stride=2, groups=8, "
+                           "joint softmax)");
 }
 
 }  // namespace

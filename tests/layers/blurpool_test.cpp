@@ -80,6 +80,9 @@ TEST_F(BlurPoolTest, HasNoTrainableParametersAndNamesItsErrors) {
   EXPECT_THROW_WITH(BlurPool(BlurPoolOptions(4).filter_size(8)), "expected 1 to 7");
   EXPECT_THROW_WITH(parse_blur_padding("mirror"), "blur padding 'mirror'; expected reflect, replicate or zeros");
   EXPECT_EQ(parse_blur_padding("zero"), BlurPadding::kZeros);
+  std::ostringstream printed;
+  blur->pretty_print(printed);
+  EXPECT_EQ(printed.str(), "wavetwin::layers::BlurPool(channels=4, filter_size=5, stride=2, padding=reflect)");
 }
 
 }  // namespace

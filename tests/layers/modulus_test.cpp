@@ -19,6 +19,9 @@ TEST_F(ModulusTest, InterleavedAndComplexAgreeWithTheFormula) {
   EXPECT_LT(test::relative_error(modulus(wavelets::as_complex(x)), expected), test::kTolFloat64);
   Modulus module;
   EXPECT_TRUE(torch::equal(module(x), m));
+  std::ostringstream printed;
+  module->pretty_print(printed);
+  EXPECT_EQ(printed.str(), "wavetwin::layers::Modulus()");
   EXPECT_THROW_WITH(modulus(torch::randn({1, 3, 2, 2})), "expected complex values or an even number");
 }
 

@@ -192,6 +192,19 @@ TEST_F(TwinConvTest, SplitPoolCropsAndConcatenates) {
   EXPECT_TRUE(torch::equal(joint(TwinOutput{free, free}), torch::cat({free, free}, 1)));
   EXPECT_THROW_WITH(joint(TwinOutput{free, wavelet}), "cannot share a pooling");
   EXPECT_THROW_WITH(center_crop_maps(wavelet, 30, 20), "expected maps at least that large");
+  std::ostringstream printed;
+  split->pretty_print(printed);
+  joint->pretty_print(printed << " ");
+  EXPECT_EQ(printed.str(), "wavetwin::layers::SplitPool(free and wavelet apart) wavetwin::layers::SplitPool(joint)");
+}
+
+TEST_F(TwinConvTest, PrettyPrintNamesTheLayout) {
+  std::ostringstream printed;
+  TwinConv(TwinConvOptions::resnet())->pretty_print(printed);
+  TwinConv(TwinConvOptions::alexnet().pooling(TwinPooling::kCMod).mix_bias(false))->pretty_print(printed << "\n");
+  EXPECT_EQ(printed.str(),
+            "wavetwin::layers::TwinConv(in=3, free=40x7x7, wavelet=24 from 16 packets, J=2, stride=2, RMax)\n"
+            "wavetwin::layers::TwinConv(in=3, free=32x11x11, wavelet=32 from 94 packets, J=3, stride=4, CMod)");
 }
 
 }  // namespace

@@ -105,6 +105,25 @@ TEST_F(ModelTest, ShapeTraceOfTheFirstLayer) {
 
 // A CMod twin and its RMax sibling have the same free parameters (names and shapes); they differ only in the
 // wavelet channels' pooling (and the AlexNet RMax twin's mixing bias).
+// `wavetwin models NAME --tree` prints this: every module of the tree by its own pretty_print.
+TEST_F(ModelTest, ModuleTreeNamesEveryModule) {
+  std::ostringstream tree;
+  tree << *make_model(parse_model_spec("R50zh3wyI_mod"));
+  const std::string text = tree.str();
+  for (const char* line : {"wavetwin::models::ResNet(resnet50 --twin cmod --antialias blur3 --classes 1000)",
+                           "(conv1): wavetwin::layers::TwinConv(in=3, free=40x7x7",
+                           "wavetwin::layers::SplitPool(free and wavelet apart)",
+                           "wavetwin::models::ResidualBlock(bottleneck, 64 -> 256, stride=1)",
+                           "wavetwin::models::ResidualBlock(bottleneck, 256 -> 512, stride=2)",
+                           "wavetwin::layers::BlurPool(channels=128, filter_size=3, stride=2, padding=reflect)",
+                           "wavetwin::layers::Conv2d("}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  }
+  std::ostringstream alexnet;
+  make_model(parse_model_spec("AI"))->pretty_print(alexnet);
+  EXPECT_EQ(alexnet.str(), "wavetwin::models::AlexNet(alexnet --classes 1000)");
+}
+
 TEST_F(ModelTest, CModTwinSharesTheFreeParametersOfItsRMaxSibling) {
   for (const auto& [rmax_name, cmod_name] : {std::pair<std::string, std::string>{"RwyI", "RwyI_mod"},
                                              {"R18zo3wyC", "R18zo3wyC_mod"}, {"AwyI", "AwyI_mod"}}) {

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <map>
 
+#include "wavetwin/data/image.h"
+
 namespace wavetwin::test {
 
 double relative_error(const torch::Tensor& a, const torch::Tensor& b) {
@@ -56,6 +58,17 @@ std::string source_path(const std::string& relative) { return std::string(WAVETW
 std::string shared_dir() {
   const auto dir = std::filesystem::path(WAVETWIN_SOURCE_DIR).parent_path() / "shared";
   return std::filesystem::is_directory(dir) ? dir.string() : std::string();
+}
+
+void write_image_folder(const std::string& root, int classes, int per_class, int64_t side) {
+  for (int c = 0; c < classes; ++c) {
+    std::filesystem::create_directories(root + "/" + std::to_string(c));
+    for (int i = 0; i < per_class; ++i) {
+      torch::Tensor image = torch::randint(0, 100, {side, side, 3}, torch::kUInt8);
+      image.select(2, c % 3) += 120;
+      data::write_png(root + "/" + std::to_string(c) + "/" + std::to_string(i) + ".png", image);
+    }
+  }
 }
 
 }  // namespace wavetwin::test

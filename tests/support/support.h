@@ -51,6 +51,10 @@ class TempDirTest : public Seeded {
 /// Absolute path of a file in the source tree.
 std::string source_path(const std::string& relative);
 
+/// A folder of `classes` sub-folders 0, 1, ... of `per_class` random RGB PNGs (side x side), class c brighter
+/// in channel c: an image-folder dataset a few epochs learn something from.
+void write_image_folder(const std::string& root, int classes = 3, int per_class = 8, int64_t side = 16);
+
 /// ../shared beside the checkout, or "" when it is absent.
 std::string shared_dir();
 

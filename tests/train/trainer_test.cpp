@@ -41,8 +41,8 @@ class TrainerTest : public test::TempDirTest {
     torch::manual_seed(seed);
     return models::make_model(models::parse_model_spec("resnet18 --twin cmod --classes 3"));
   }
-  static int64_t new_run(RunStore& store, const std::string& name) {
-    RunRecord record;
+  static int64_t new_run(runs::RunStore& store, const std::string& name) {
+    runs::RunRecord record;
     record.name = name;
     return store.create_run(record);
   }
@@ -53,7 +53,7 @@ class TrainerTest : public test::TempDirTest {
 };
 
 TEST_F(TrainerTest, RecordsEpochsAndCheckpoints) {
-  RunStore store(dir_ + "/runs.db");
+  runs::RunStore store(dir_ + "/runs.db");
   const int64_t id = new_run(store, "t");
   auto o = options("t");
   o.keep_every = 2;
@@ -67,11 +67,12 @@ TEST_F(TrainerTest, RecordsEpochsAndCheckpoints) {
   EXPECT_NEAR(epochs[2].lr, 0.002, 1e-12);  // step 2, gamma 0.1
   for (const auto& e : epochs) {
     EXPECT_TRUE(std::isfinite(e.train_loss));
-    EXPECT_GE(e.val_top1, 0);
-    EXPECT_LE(e.val_top1, 100);
+    ASSERT_TRUE(e.val_top1.has_value());
+    EXPECT_GE(*e.val_top1, 0);
+    EXPECT_LE(*e.val_top1, 100);
     EXPECT_EQ(e.val_top5, 0);  // 3 classes: the top 5 always hold the label
   }
-  EXPECT_EQ(store.get("t").status, "finished");
+  EXPECT_EQ(store.get("t").status, runs::RunStatus::kFinished);
   for (const std::string f : {"last.pt", "best.pt", "epoch-2.pt"}) EXPECT_TRUE(std::filesystem::exists(o.checkpoint_dir + "/" + f)) << f;
   EXPECT_FALSE(std::filesystem::exists(o.checkpoint_dir + "/epoch-1.pt"));
   EXPECT_EQ(trainer.state().epoch, 3);
@@ -91,7 +92,7 @@ TEST_F(TrainerTest, ResumedRunEqualsUninterruptedRun) {
   o.stop_after = 1;
   Trainer(model(), data, o, nullptr, 0).run();
   const auto resumed = model(/*seed=*/99);
-  o.stop_after = -1;
+  o.stop_after.reset();
   Trainer trainer(resumed, data, o, nullptr, 0);
   trainer.resume();
   EXPECT_EQ(trainer.state().epoch, 1);
@@ -117,19 +118,20 @@ TEST_F(TrainerTest, CropScaleShapesTheTrainingCrops) {
 }
 
 TEST_F(TrainerTest, NanLossStopsAndKeepsTheLastGoodCheckpoint) {
-  RunStore store(dir_ + "/runs.db");
+  runs::RunStore store(dir_ + "/runs.db");
   const int64_t id = new_run(store, "nan");
   auto o = options("nan");
   o.stop_after = 1;
   Trainer(model(), tiny(), o, &store, id).run();
   o.recipe.lr = 1e30;
-  o.stop_after = -1;
+  o.stop_after.reset();
   Trainer exploding(model(), tiny(), o, &store, id);
   exploding.resume();
   EXPECT_THROW_WITH(exploding.run(), "the last good checkpoint is " + o.checkpoint_dir + "/last.pt");
-  EXPECT_EQ(store.get("nan").status.rfind("failed: epoch 2", 0), 0u) << store.get("nan").status;
+  EXPECT_EQ(store.get("nan").status, runs::RunStatus::kFailed);
+  EXPECT_EQ(store.get("nan").failure.rfind("epoch 2", 0), 0u) << store.get("nan").failure;
   const auto restored = model();
-  EXPECT_EQ(load_checkpoint(o.checkpoint_dir + "/last.pt", *restored, nullptr).epoch, 1);
+  EXPECT_EQ(runs::load_checkpoint(o.checkpoint_dir + "/last.pt", *restored, nullptr).epoch, 1);
   for (const auto& p : restored->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
 }
 

@@ -57,19 +57,27 @@ TEST(PacketTest, BandIndexIsTheInverseGrayCode) {
 
 std::set<int64_t> as_set(const std::vector<int64_t>& v) { return {v.begin(), v.end()}; }
 
-TEST(PacketTest, SelectionRulesGiveTheReferenceLists) {
-  EXPECT_EQ(as_set(select_packets(2, PacketSelection::kAllButLowpass)), as_set(reference_packet_order("resnet")));
-  EXPECT_EQ(as_set(select_packets(2, PacketSelection::kExcludeEdges)), as_set(reference_packet_order("resnet_ex")));
-  EXPECT_EQ(as_set(select_packets(3, PacketSelection::kAlexNet)), as_set(reference_packet_order("alexnet")));
-  EXPECT_EQ(reference_packet_order("resnet").size(), 30u);
-  EXPECT_EQ(reference_packet_order("resnet_ex").size(), 16u);
-  EXPECT_EQ(reference_packet_order("alexnet").size(), 94u);
-  EXPECT_THROW_WITH(reference_packet_order("vgg"), "unknown order 'vgg'");
+// The reference's literal packet orders (wcnn resnet.py::_PERMUTE_FEATMAPS, _PERMUTE_FEATMAPS_EXCLUDE_EDGES and
+// alexnet.py::_PERMUTE_FEATMAPS), kept here as fixtures that the derived order must reproduce.
+const std::vector<int64_t> kReferenceResNet = {1,  2,  19, 17, 18, 3,  5,  6,  20, 23, 9,  10, 24, 27, 13,
+                                               14, 28, 31, 4,  7,  21, 22, 8,  11, 25, 26, 12, 15, 29, 30};
+const std::vector<int64_t> kReferenceResNetEx = {1, 2, 19, 17, 18, 3, 5, 23, 10, 27, 31, 7, 21, 11, 26, 15};
+const std::vector<int64_t> kReferenceAlexNet = {
+    1,  2,  67, 65, 66, 3,  4,   5,   70,  71,  8,   10,  73,  75,  76, 77, 78, 79, 6,  7,  68,  69,  9,   11,
+    72, 74, 12, 13, 14, 15, 17,  18,  20,  21,  24,  26,  80,  83,  86, 87, 89, 91, 92, 93, 94,  95,  33,  34,
+    36, 37, 40, 42, 96, 99, 102, 103, 105, 107, 108, 109, 110, 111, 16, 19, 22, 23, 25, 27, 28,  29,  30,  31,
+    81, 82, 84, 85, 88, 90, 32,  35,  38,  39,  41,  43,  44,  45,  46, 47, 97, 98, 100, 101, 104, 106};
+
+TEST(PacketTest, DerivedOrderEqualsTheReferenceLists) {
+  EXPECT_EQ(ordered_packets(2, PacketSelection::kAllButLowpass), kReferenceResNet);
+  EXPECT_EQ(ordered_packets(2, PacketSelection::kExcludeEdges), kReferenceResNetEx);
+  EXPECT_EQ(ordered_packets(3, PacketSelection::kAlexNet), kReferenceAlexNet);
+  EXPECT_EQ(as_set(select_packets(2, PacketSelection::kExcludeEdges)), as_set(kReferenceResNetEx));
 }
 
 TEST(PacketTest, ReferenceSectionsFollowFromTheMetadata) {
   // ResNet `Ex` sections [6, 4, 1, 4, 1]: scale 1; scale 2 with s_r = - off and on the diagonal; then s_r = +.
-  const auto& ex = reference_packet_order("resnet_ex");
+  const auto ex = ordered_packets(2, PacketSelection::kExcludeEdges);
   for (int64_t i = 0; i < 16; ++i) {
     const PacketInfo p = packet_info(ex[i], 2);
     if (i < 6) {
@@ -82,7 +90,7 @@ TEST(PacketTest, ReferenceSectionsFollowFromTheMetadata) {
   }
   // AlexNet sections [6, 24, 64]: l-infinity scale 1, 2..3, 4..7; the 64 in four groups of 16 by
   // orientation sign and by which axis carries the high band.
-  const auto& alex = reference_packet_order("alexnet");
+  const auto alex = ordered_packets(3, PacketSelection::kAlexNet);
   for (int64_t i = 0; i < 94; ++i) {
     const PacketInfo p = packet_info(alex[i], 3);
     if (i < 6) {

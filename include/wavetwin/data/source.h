@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,9 @@ struct DataOptions {
   /// Folder of the decoded-dataset caches; empty: a `.wavetwin-cache` folder beside the data when it can be
   /// written there, else $XDG_CACHE_HOME/wavetwin (or ~/.cache/wavetwin).
   std::string cache_dir;
-  /// Held-out validation images per class; -1: the reference's split for the dataset (CIFAR-10 binary: the
+  /// Held-out validation images per class; nullopt: the reference's split for the dataset (CIFAR-10 binary: the
   /// first 5000 training images; image folders and IDX: 500 per class for 10 classes, 100 per class otherwise).
-  int64_t holdout_per_class = -1;
+  std::optional<int64_t> holdout_per_class;
   /// A corrupt image stops the work instead of being skipped and counted.
   bool strict = false;
   /// Grey or RGB (kAsStored: as the data is stored).

@@ -23,6 +23,8 @@ class SplitPoolImpl : public torch::nn::Module {
   /// Both concatenated, then through `joint` (registered as "joint").
   explicit SplitPoolImpl(torch::nn::Sequential joint);
   torch::Tensor forward(const TwinOutput& maps);
+  /// "wavetwin::layers::SplitPool(free and wavelet apart)" or "(joint)".
+  void pretty_print(std::ostream& stream) const override;
 
   torch::nn::Sequential low{nullptr}, high{nullptr}, joint{nullptr};
 };

@@ -29,6 +29,8 @@ class Model : public torch::nn::Module {
   /// The twin first layer (null for a standard first layer).
   virtual layers::TwinConv twin() const { return nullptr; }
   const ModelSpec& spec() const { return spec_; }
+  /// "wavetwin::models::ResNet(resnet18 --twin cmod --classes 10)": the architecture and the readable spec.
+  void pretty_print(std::ostream& stream) const override;
 
  protected:
   ModelSpec spec_;

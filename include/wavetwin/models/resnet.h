@@ -28,9 +28,12 @@ class ResidualBlockImpl : public torch::nn::Module {
  public:
   ResidualBlockImpl(bool bottleneck, int64_t inplanes, int64_t planes, int64_t stride, const ModelSpec& spec);
   torch::Tensor forward(const torch::Tensor& x);
+  /// "wavetwin::models::ResidualBlock(basic, 64 -> 128, stride=2)".
+  void pretty_print(std::ostream& stream) const override;
 
  private:
   bool bottleneck_;
+  int64_t inplanes_, planes_, stride_;
   layers::Conv2d conv1_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
   // conv2 (BasicBlock) or conv3 (Bottleneck) is a plain convolution, or a blur then the convolution.

@@ -30,4 +30,7 @@ class Table {
 /// A number as a cell: `digits` significant digits ("%.*g"), "nan" and "inf" as such.
 std::string cell(double value, int digits = 6);
 
+/// Seconds as H:MM:SS.
+std::string format_duration(double seconds);
+
 }  // namespace wavetwin::report

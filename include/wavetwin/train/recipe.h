@@ -2,7 +2,10 @@
 // reference's three as named presets (reference-system.md 6).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,13 +37,25 @@ struct Recipe {
   /// lambda of the l1/l-infinity filter-selection penalty for each mixing section of a twin first layer;
   /// empty: no penalty.
   std::vector<double> lambdas;
-  /// Held-out validation images per class; -1: the dataset's reference split.
-  int64_t holdout = -1;
+  /// Held-out validation images per class; nullopt: the dataset's reference split.
+  std::optional<int64_t> holdout;
+};
+
+/// Settings that replace a preset's; each one left unset keeps the preset's value.
+struct RecipeOverrides {
+  std::optional<double> lr, momentum, weight_decay, gamma, crop_scale;
+  std::optional<Schedule> schedule;
+  std::optional<int64_t> step, warmup, epochs, batch, accumulate, size, holdout;
+  std::optional<std::vector<double>> lambdas;
 };
 
 /// "imagenet-alexnet", "imagenet-resnet", "cifar10-resnet": the reference's recipes.
 Recipe preset(const std::string& name);
 std::vector<std::string> preset_names();
+
+/// The preset `name` with `overrides` applied, validated. Throws wavetwin::Error naming the first impossible
+/// setting or an unknown preset.
+Recipe make_recipe(const std::string& name, const RecipeOverrides& overrides = {});
 
 /// The learning rate of (0-based) `epoch`.
 double learning_rate(const Recipe& recipe, int64_t epoch);
@@ -52,7 +67,9 @@ void validate(const Recipe& recipe);
 Schedule parse_schedule(const std::string& name);
 std::string schedule_name(Schedule schedule);
 
-/// The recipe as a JSON object (for the run store).
-std::string recipe_json(const Recipe& recipe);
+/// The recipe as a JSON object (the run store's options) and back; from_json throws wavetwin::Error naming a
+/// missing or mistyped key.
+void to_json(nlohmann::json& json, const Recipe& recipe);
+void from_json(const nlohmann::json& json, Recipe& recipe);
 
 }  // namespace wavetwin::train

@@ -11,13 +11,14 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "wavetwin/data/source.h"
 #include "wavetwin/models/model.h"
-#include "wavetwin/train/checkpoint.h"
+#include "wavetwin/runs/checkpoint.h"
 #include "wavetwin/train/recipe.h"
-#include "wavetwin/train/run_store.h"
+#include "wavetwin/runs/run_store.h"
 
 namespace wavetwin::train {
 
@@ -42,34 +43,34 @@ struct TrainerOptions {
   /// A corrupt image stops the run instead of being skipped and counted.
   bool strict = false;
   torch::Device device = torch::kCPU;
-  /// Stop after this many epochs in this call (-1: run to the recipe's end); the run can be resumed.
-  int64_t stop_after = -1;
+  /// Stop after this many epochs in this call (nullopt: run to the recipe's end); the run can be resumed.
+  std::optional<int64_t> stop_after;
   std::function<void(const Progress&)> progress;
 };
 
 class Trainer {
  public:
   /// `store` may be null (no records); `run` is the run's id in it.
-  Trainer(std::shared_ptr<models::Model> model, data::DataSplits data, TrainerOptions options, RunStore* store,
+  Trainer(std::shared_ptr<models::Model> model, data::DataSplits data, TrainerOptions options, runs::RunStore* store,
           int64_t run);
   /// Continues from the run's last checkpoint (checkpoint_dir/last.pt). Throws wavetwin::Error when absent.
   void resume();
   /// Trains to the recipe's last epoch (or `stop_after` epochs); throws wavetwin::Error when the loss
   /// becomes NaN or infinite, keeping the last good checkpoint.
   void run();
-  const TrainState& state() const { return state_; }
+  const runs::TrainState& state() const { return state_; }
 
  private:
-  EpochRecord train_epoch(int64_t epoch);
-  void checkpoint(const EpochRecord& record);
+  runs::EpochRecord train_epoch(int64_t epoch);
+  void checkpoint(const runs::EpochRecord& record);
 
   std::shared_ptr<models::Model> model_;
   data::DataSplits data_;
   TrainerOptions options_;
-  RunStore* store_;
+  runs::RunStore* store_;
   int64_t run_;
   std::unique_ptr<torch::optim::SGD> optimizer_;
-  TrainState state_;
+  runs::TrainState state_;
 };
 
 }  // namespace wavetwin::train

@@ -121,8 +121,11 @@ enum class PacketSelection {
 /// Indices P kept by `rule`, in increasing order.
 std::vector<int64_t> select_packets(int64_t levels, PacketSelection rule);
 
-/// The literal packet orders of the reference (wcnn `_PERMUTE_FEATMAPS*`), which fix the meaning of trained
-/// mixing weights: "resnet" (J = 2, 30 packets), "resnet_ex" (J = 2, 16) and "alexnet" (J = 3, 94).
-const std::vector<int64_t>& reference_packet_order(const std::string& name);
+/// The packets kept by `rule` in the order the twins' mixing sections read them, which fixes the meaning of
+/// trained mixing weights. The reference groups them by orientation (wcnn `_PERMUTE_FEATMAPS*`); from the
+/// metadata, that order is: by scale group g (2^g <= scale < 2^(g+1): the stage at which the packet first
+/// leaves the low-pass, coarsest first), then orientation (s_r = -1 first), then which axes are high-pass at
+/// that stage (column only, row only, both: 2 [k_r >= 2^g] + [k_c >= 2^g]), then tree (a first), then code.
+std::vector<int64_t> ordered_packets(int64_t levels, PacketSelection rule);
 
 }  // namespace wavetwin::wavelets

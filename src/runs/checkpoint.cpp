@@ -1,5 +1,5 @@
-// src/train/checkpoint.cpp: checkpoint files (torch::serialize archives).
-#include "wavetwin/train/checkpoint.h"
+// src/runs/checkpoint.cpp: checkpoint files (torch::serialize archives).
+#include "wavetwin/runs/checkpoint.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -11,7 +11,7 @@
 #include "wavetwin/data/file.h"
 #include "wavetwin/error.h"
 
-namespace wavetwin::train {
+namespace wavetwin::runs {
 
 void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::SGD& optimizer,
                      const TrainState& state) {
@@ -89,4 +89,4 @@ TrainState load_checkpoint(const std::string& path, torch::nn::Module& model, to
   return state;
 }
 
-}  // namespace wavetwin::train
+}  // namespace wavetwin::runs

@@ -1,6 +1,6 @@
-// tests/train/checkpoint_test.cpp: checkpoints restore the model, the optimiser's momenta, the state and the
+// tests/runs/checkpoint_test.cpp: checkpoints restore the model, the optimiser's momenta, the state and the
 // random generator exactly; bad files are named.
-#include "wavetwin/train/checkpoint.h"
+#include "wavetwin/runs/checkpoint.h"
 
 #include <torch/torch.h>
 
@@ -10,7 +10,7 @@
 #include "support/support.h"
 #include "wavetwin/models/model.h"
 
-namespace wavetwin::train {
+namespace wavetwin::runs {
 namespace {
 
 class CheckpointTest : public test::TempDirTest {};
@@ -64,4 +64,4 @@ TEST_F(CheckpointTest, BadFilesAreNamed) {
 }
 
 }  // namespace
-}  // namespace wavetwin::train
+}  // namespace wavetwin::runs

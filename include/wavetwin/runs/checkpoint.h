@@ -1,4 +1,4 @@
-// wavetwin/train/checkpoint.h: training checkpoints: the model, the optimiser's state, the epoch reached, the
+// wavetwin/runs/checkpoint.h: training checkpoints: the model, the optimiser's state, the epoch reached, the
 // best validation so far and the random generator's state, in one file written atomically.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-namespace wavetwin::train {
+namespace wavetwin::runs {
 
 /// What a checkpoint holds besides the model and the optimiser.
 struct TrainState {
@@ -27,4 +27,4 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::o
 /// naming the file when it is missing, corrupt or belongs to another model.
 TrainState load_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::SGD* optimizer);
 
-}  // namespace wavetwin::train
+}  // namespace wavetwin::runs

@@ -1,0 +1,117 @@
+// wavetwin/runs/run_store.h: the run store, an SQLite database of training runs, their per-epoch records,
+// checkpoints and evaluation scores, as typed records.
+//
+// Written in WAL mode, each change in one transaction: readers (`wavetwin runs`) see a consistent state while
+// a run writes, and a process killed mid-write leaves the database as of its last committed change. What is
+// queried has a typed column (status, size, hold-out, every part of a score); the run's full options are one
+// JSON object written with nlohmann-json. Stores written before the typed schema are migrated when opened.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wavetwin/runs/score.h"
+
+struct sqlite3;
+
+namespace wavetwin::runs {
+
+enum class RunStatus {
+  kRunning,      ///< training, or killed without a chance to say so
+  kInterrupted,  ///< stopped before the recipe's last epoch (--stop-after); resumable
+  kFinished,     ///< the recipe's last epoch is done
+  kFailed,       ///< stopped by an error (RunRecord::failure says which)
+};
+/// "running", "interrupted", "finished", "failed" <-> RunStatus.
+std::string status_name(RunStatus status);
+RunStatus parse_status(const std::string& name);
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string name, spec, dataset, recipe;
+  /// Input size of the run's recipe (what its evaluation uses by default).
+  int64_t size = 0;
+  /// Validation images held out per class; nullopt: the dataset's reference split.
+  std::optional<int64_t> holdout;
+  /// Every option of the run, as the training workflow wrote it (train::TrainRunOptions, the recipe inside).
+  nlohmann::json options = nlohmann::json::object();
+  std::string code_version;
+  RunStatus status = RunStatus::kRunning;
+  std::string failure;           ///< the error, for kFailed
+  std::string created, updated;  ///< UTC, ISO 8601
+  double seconds = 0;            ///< training time so far
+};
+
+struct EpochRecord {
+  int64_t epoch = 0;  ///< 1-based
+  double train_loss = 0, lr = 0;
+  std::optional<double> val_top1, val_top5;  ///< errors in %; none without a validation part
+  double seconds = 0, images_per_second = 0;
+};
+
+enum class CheckpointKind {
+  kLast,   ///< the latest epoch's (one per run)
+  kBest,   ///< the best validation's (one per run)
+  kEpoch,  ///< kept copies of every Nth epoch
+};
+
+/// "last", "best", "epoch" <-> CheckpointKind.
+std::string checkpoint_kind_name(CheckpointKind kind);
+CheckpointKind parse_checkpoint_kind(const std::string& name);
+
+struct CheckpointRecord {
+  CheckpointKind kind = CheckpointKind::kLast;
+  int64_t epoch = 0;
+  std::string path;
+};
+
+/// "last", "best" or "epoch-N": how `wavetwin eval --checkpoint` names a checkpoint.
+std::string checkpoint_label(const CheckpointRecord& checkpoint);
+
+class RunStore {
+ public:
+  /// Opens (creating it and its folder when needed) the database at `path`. Throws wavetwin::Error naming
+  /// the path when it is not a wavetwin run store or cannot be opened.
+  explicit RunStore(const std::string& path);
+  ~RunStore();
+  RunStore(const RunStore&) = delete;
+  RunStore& operator=(const RunStore&) = delete;
+
+  const std::string& path() const { return path_; }
+  /// Records a new run with status kRunning; throws wavetwin::Error when the name is taken.
+  int64_t create_run(const RunRecord& run);
+  std::optional<RunRecord> find(const std::string& name) const;
+  /// The run named `name`; throws wavetwin::Error listing what to do when there is none.
+  RunRecord get(const std::string& name) const;
+  std::vector<RunRecord> list() const;
+  void set_status(int64_t run, RunStatus status, double seconds, const std::string& failure = "");
+  /// Adds or replaces the record of one epoch.
+  void put_epoch(int64_t run, const EpochRecord& epoch);
+  std::vector<EpochRecord> epochs(int64_t run) const;
+  /// Adds or replaces a checkpoint; kinds kLast and kBest have a single row each.
+  void put_checkpoint(int64_t run, const CheckpointRecord& checkpoint);
+  std::vector<CheckpointRecord> checkpoints(int64_t run) const;
+  /// Adds or replaces scores, all in one transaction (by run, checkpoint, split, metric, direction and step:
+  /// re-evaluating replaces, never duplicates).
+  void put_scores(int64_t run, const std::vector<Score>& scores);
+  std::vector<Score> scores(int64_t run) const;
+  /// Deletes a run and everything recorded for it (not its files).
+  void remove(const std::string& name);
+  /// The run with its epochs, checkpoints and scores (non-finite numbers as null).
+  nlohmann::json export_json(const std::string& name) const;
+
+ private:
+  void exec(const std::string& sql) const;
+  void migrate();
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+/// The code version wavetwin was built from (git commit, or "unknown").
+std::string code_version();
+
+}  // namespace wavetwin::runs

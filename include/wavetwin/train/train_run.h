@@ -1,0 +1,93 @@
+// wavetwin/train/train_run.h: the training workflow: create a recorded run of a model of the zoo on a dataset
+// with a recipe, or resume one, and train it to the recipe's end (or for a number of epochs).
+//
+// What `wavetwin train` runs; the CLI only turns its flags into TrainRunOptions and prints the result.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <torch/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wavetwin/runs/run_store.h"
+#include "wavetwin/train/recipe.h"
+#include "wavetwin/train/trainer.h"
+
+namespace wavetwin::train {
+
+/// What a run records of its options (runs::RunRecord::options): the recipe and every setting besides it.
+struct RunSettings {
+  Recipe recipe;
+  uint64_t seed = 0;
+  int64_t threads = 0, loader_threads = 0, keep_every = 0;
+  std::optional<int64_t> train_images;  ///< training on this many images, evenly spaced; nullopt: all
+  bool strict = false;
+  std::string device = "cpu";
+};
+void to_json(nlohmann::json& json, const RunSettings& settings);
+/// Throws wavetwin::Error naming a missing or mistyped key.
+void from_json(const nlohmann::json& json, RunSettings& settings);
+
+/// Where a run starts, told before its first batch.
+struct TrainRunStart {
+  std::string name, spec, dataset, recipe;
+  int64_t train_images = 0, val_images = 0;
+  int64_t first_epoch = 1, epochs = 0;  ///< 1-based epoch this call starts from, of the recipe's `epochs`
+};
+
+/// Example: `train_run({.model = "R18wyC_mod", .data = "cifar10:/data/cifar10", .recipe = "cifar10-resnet"})`
+struct TrainRunOptions {
+  /// A papers' name (R18wyC_mod) or readable spec ("resnet18 --twin cmod"); adapted to the data's classes
+  /// and channels.
+  std::string model;
+  /// fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH (data/source.h).
+  std::string data = "fashion-mnist";
+  /// The preset (train/recipe.h) and the settings that replace its own.
+  std::string recipe = "cifar10-resnet";
+  RecipeOverrides overrides;
+  /// Run name; nullopt: MODEL-DATASET.
+  std::optional<std::string> name;
+  /// Run store (SQLite); the checkpoints go beside it, in NAME/.
+  std::string store = "runs/wavetwin.db";
+  /// Folder of decoded-dataset caches; empty: beside the data.
+  std::string cache;
+  /// Seed of the initialisation, the shuffles and the augmentation.
+  uint64_t seed = 0;
+  /// Compute threads set for the run (0: leave the process's setting); recorded, since exact resumption
+  /// needs the same count.
+  int64_t threads = 0;
+  int64_t loader_threads = 0;
+  /// Also keep the checkpoint of every Nth epoch (0: only the last and the best).
+  int64_t keep_every = 0;
+  /// Train on this many images, evenly spaced over the training part; nullopt: all.
+  std::optional<int64_t> train_images;
+  /// Stop after this many epochs in this call (the run stays resumable); nullopt: to the recipe's end.
+  std::optional<int64_t> stop_after;
+  /// Continue the run `name` from its last checkpoint instead of creating it.
+  bool resume = false;
+  /// Stop at the first corrupt image instead of skipping it.
+  bool strict = false;
+  torch::Device device = torch::kCPU;
+
+  std::function<void(const TrainRunStart&)> on_start;
+  std::function<void(const Progress&)> progress;
+  /// Notices that do not stop the run (images left out, the model adapted to the data).
+  std::function<void(const std::string&)> warn;
+};
+
+struct TrainRunResult {
+  runs::RunRecord run;                   ///< as recorded at the end of this call
+  std::vector<runs::EpochRecord> epochs;  ///< every epoch of the run so far
+  runs::TrainState state;                 ///< epochs done, best epoch and its validation error
+  std::string checkpoint_dir;
+};
+
+/// Creates (or with `resume`, continues) the run and trains it. Throws wavetwin::Error naming the option,
+/// file or run at fault; the run's records and checkpoints stay as of its last completed epoch.
+TrainRunResult train_run(const TrainRunOptions& options);
+
+}  // namespace wavetwin::train

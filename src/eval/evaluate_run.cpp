@@ -1,0 +1,215 @@
+// src/eval/evaluate_run.cpp: the evaluation workflow.
+#include "wavetwin/eval/evaluate_run.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "wavetwin/data/source.h"
+#include "wavetwin/error.h"
+#include "wavetwin/eval/shift_eval.h"
+#include "wavetwin/models/model.h"
+#include "wavetwin/runs/checkpoint.h"
+
+namespace wavetwin::eval {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What is evaluated: a run's checkpoint (scores recorded) or a checkpoint file with its model spec.
+struct Target {
+  std::optional<runs::RunRecord> run;
+  std::string spec, checkpoint, dataset;
+  int64_t size = 224;
+  std::optional<int64_t> holdout;
+};
+
+std::string run_checkpoint(const runs::RunStore& store, const runs::RunRecord& run, const std::string& which) {
+  std::string labels;
+  for (const auto& c : store.checkpoints(run.id)) {
+    const std::string label = runs::checkpoint_label(c);
+    if (label == which) return c.path;
+    labels += (labels.empty() ? "" : ", ") + label;
+  }
+  WAVETWIN_FAIL("--checkpoint ", which, ": run ", run.name, " has no such checkpoint; expected one of ",
+                labels.empty() ? "(none: the run has not finished an epoch)" : labels);
+}
+
+Target resolve_target(const EvaluateRunOptions& o, const runs::RunStore* store) {
+  Target t;
+  if (store) {
+    if (auto run = store->find(o.target)) {
+      t.run = run;
+      t.checkpoint = run_checkpoint(*store, *run, o.checkpoint);
+    } else if (fs::is_regular_file(o.target)) {
+      // A checkpoint file of a recorded run keeps its scores with the run.
+      for (const auto& r : store->list()) {
+        for (const auto& c : store->checkpoints(r.id)) {
+          std::error_code error;
+          if (fs::equivalent(c.path, o.target, error)) t.run = r;
+        }
+      }
+    }
+  }
+  if (t.run) {
+    t.spec = t.run->spec, t.dataset = t.run->dataset, t.size = t.run->size, t.holdout = t.run->holdout;
+  } else {
+    WAVETWIN_CHECK(fs::is_regular_file(o.target), o.target, ": neither a run in ", o.store,
+                   " nor a checkpoint file; expected a run name (see `wavetwin runs list`) or a .pt file");
+    WAVETWIN_CHECK(o.model.has_value(), o.target, ": a checkpoint outside the run store; expected --model SPEC too");
+  }
+  if (fs::is_regular_file(o.target)) t.checkpoint = o.target;
+  if (o.model) t.spec = *o.model;
+  if (o.data) t.dataset = *o.data;
+  WAVETWIN_CHECK(!t.dataset.empty(), o.target, ": no dataset recorded; expected --data");
+  if (o.size) t.size = *o.size;
+  if (o.holdout) t.holdout = o.holdout;
+  return t;
+}
+
+std::vector<Protocol> ordered(const std::vector<Protocol>& protocols) {
+  const std::set<Protocol> chosen(protocols.begin(), protocols.end());
+  std::vector<Protocol> out;
+  for (const Protocol p : all_protocols()) {
+    if (chosen.count(p)) out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string protocol_name(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::kOnecrop: return "onecrop";
+    case Protocol::kTencrops: return "tencrops";
+    case Protocol::kShifts: return "shifts";
+    case Protocol::kConsistency: return "consistency";
+  }
+  return "onecrop";
+}
+
+Protocol parse_protocol(const std::string& name) {
+  for (const Protocol p : all_protocols()) {
+    if (protocol_name(p) == name) return p;
+  }
+  WAVETWIN_FAIL("--mode ", name, ": unknown; expected onecrop, tencrops, shifts, consistency or all");
+}
+
+std::vector<Protocol> all_protocols() {
+  return {Protocol::kOnecrop, Protocol::kTencrops, Protocol::kShifts, Protocol::kConsistency};
+}
+
+EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
+  WAVETWIN_CHECK(!o.protocols.empty(), "--mode: none given; expected onecrop, tencrops, shifts, consistency or all");
+  WAVETWIN_CHECK(!o.pixel_divide || (*o.pixel_divide >= 1 && *o.pixel_divide <= 8), "--pixel-divide ",
+                 o.pixel_divide.value_or(0), "; expected 1 or 2");
+  std::unique_ptr<runs::RunStore> store;
+  if (fs::exists(o.store)) store = std::make_unique<runs::RunStore>(o.store);
+  const Target target = resolve_target(o, store.get());
+
+  data::DataOptions data_options;
+  data_options.strict = o.strict;
+  data_options.cache_dir = o.cache;
+  data_options.holdout_per_class = target.holdout;
+  const data::DataSplits data = data::open_data(target.dataset, data_options);
+  const bool test = o.split == runs::Split::kTest;
+  const auto dataset = test ? data.test : data.val;
+  WAVETWIN_CHECK(dataset && dataset->size() > 0, target.dataset, ": no ", runs::split_name(o.split),
+                 " part; expected ", test ? "--split val" : "a dataset with a held-out validation part");
+
+  models::ModelSpec spec = models::parse_model_spec(target.spec);
+  spec.classes = static_cast<int64_t>(dataset->classes().size());
+  spec.in_channels = dataset->channels();
+  const auto model = models::make_model(spec);
+  const runs::TrainState state = runs::load_checkpoint(target.checkpoint, *model, nullptr);
+  model->to(o.device);
+
+  EvaluateRunResult result;
+  result.run = target.run;
+  result.checkpoint = target.checkpoint, result.spec = spec.readable(), result.dataset = target.dataset;
+  result.split = o.split, result.epoch = state.epoch, result.size = target.size;
+  result.evenly_spaced = o.limit.has_value();
+  result.images = o.limit ? std::min(*o.limit, dataset->size()) : dataset->size();
+  if (o.on_start) o.on_start(result);
+
+  const auto score = [&](runs::Metric metric, double value, std::optional<data::ShiftDirection> direction = {},
+                         std::optional<int64_t> step = {}) {
+    result.scores.push_back({target.checkpoint, o.split, metric, direction, step, value});
+  };
+  const auto progress = [&](const std::string& label) -> std::function<void(int64_t, int64_t)> {
+    if (!o.progress) return {};
+    return [&o, label](int64_t done, int64_t total) { o.progress(label, done, total); };
+  };
+  PredictOptions predict;
+  predict.batch = o.batch;
+  predict.device = o.device;
+  predict.limit = o.limit.value_or(0);
+  predict.strict = o.strict;
+
+  for (const Protocol protocol : ordered(o.protocols)) {
+    predict.progress = progress(protocol_name(protocol));
+    if (protocol == Protocol::kOnecrop || protocol == Protocol::kTencrops) {
+      const bool one = protocol == Protocol::kOnecrop;
+      CropOptions crop;
+      crop.size = target.size;
+      crop.resize = one ? o.onecrop_resize : o.tencrops_resize;
+      const TopK e = one ? evaluate_onecrop(*model, *dataset, crop, predict, &result.failures)
+                         : evaluate_tencrops(*model, *dataset, crop, predict, &result.failures);
+      score(one ? runs::Metric::kOnecropTop1 : runs::Metric::kTencropsTop1, e.top1);
+      score(one ? runs::Metric::kOnecropTop5 : runs::Metric::kTencropsTop5, e.top5);
+      (one ? result.onecrop : result.tencrops) = e;
+    } else if (protocol == Protocol::kShifts) {
+      ShiftOptions shift;
+      shift.size = target.size, shift.max_shift = o.max_shift, shift.directions = o.directions;
+      shift.max_step = o.max_step, shift.reference_quirks = o.reference_quirks;
+      PredictOptions shift_predict = predict;
+      if (o.shift_limit) shift_predict.limit = *o.shift_limit;
+      // The papers' protocol: KL on half-pixel steps (p = 2), flip rates on one-pixel steps (p = 1).
+      const int64_t kl_divide = o.pixel_divide.value_or(2);
+      const int64_t fr_divide = o.pixel_divide.value_or(1);
+      shift.pixel_divide = kl_divide;
+      const ShiftScores kl = evaluate_shifts(*model, *dataset, shift, shift_predict, &result.failures);
+      ShiftScores fr = kl;
+      if (fr_divide != kl_divide) {
+        shift.pixel_divide = fr_divide;
+        shift_predict.progress = progress("flip rates");
+        fr = evaluate_shifts(*model, *dataset, shift, shift_predict, &result.failures);
+      }
+      result.kl_pixel_divide = kl_divide, result.flip_rate_pixel_divide = fr_divide;
+      score(runs::Metric::kKlPixelDivide, static_cast<double>(kl_divide));
+      score(runs::Metric::kFlipRatePixelDivide, static_cast<double>(fr_divide));
+      score(runs::Metric::kReferenceQuirks, o.reference_quirks ? 1 : 0);
+      for (const auto& [name, values] : kl.kl) {
+        const data::ShiftDirection direction = data::parse_shift_direction(name);
+        ShiftSummary summary;
+        summary.direction = direction;
+        for (size_t k = 0; k < values.size(); ++k) {
+          score(runs::Metric::kKl, values[k], direction, static_cast<int64_t>(k));
+          summary.mean_kl += values[k] / static_cast<double>(values.size() - 1);
+        }
+        const auto& rates = fr.flip_rates.at(name);
+        for (size_t s = 0; s < rates.size(); ++s) {
+          score(runs::Metric::kFlipRate, rates[s], direction, static_cast<int64_t>(s + 1));
+          summary.mean_flip_rate += rates[s] / static_cast<double>(rates.size());
+        }
+        summary.steps = static_cast<int64_t>(rates.size());
+        result.shifts.push_back(summary);
+      }
+    } else {
+      ConsistencyOptions c;
+      c.size = target.size, c.seed = o.seed;
+      result.consistency = evaluate_consistency(*model, *dataset, c, predict, &result.failures);
+      score(runs::Metric::kConsistency, *result.consistency);
+    }
+  }
+  if (target.run) {
+    store->put_scores(target.run->id, result.scores);
+    result.recorded = true;
+  }
+  return result;
+}
+
+}  // namespace wavetwin::eval

@@ -1,0 +1,104 @@
+// tests/report/runs_report_test.cpp: the report workflow on a run store written by hand: the scores of the
+// evaluated checkpoint, mFR from known flip rates, missing and non-finite scores as "-" and null, the files.
+#include "wavetwin/report/runs_report.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/support.h"
+#include "wavetwin/runs/run_store.h"
+
+namespace wavetwin::report {
+namespace {
+
+using data::ShiftDirection;
+using runs::Metric;
+using runs::Split;
+
+class RunsReportTest : public test::TempDirTest {
+ protected:
+  // Run `name` with two epochs, checkpoints last and best, and scores of its best checkpoint: one-crop
+  // errors, flip rates `rate` (vertically `vertical`) for 4 steps, KL for 3 shifts, consistency.
+  void add_run(runs::RunStore& store, const std::string& name, double rate, double vertical, double consistency) {
+    runs::RunRecord record;
+    record.name = name, record.spec = "resnet18 --classes 3", record.dataset = "folder:x", record.size = 16;
+    const int64_t id = store.create_run(record);
+    store.put_epoch(id, {1, 1.2, 0.1, 50, 10, 2, 100});
+    store.put_epoch(id, {2, 0.9, 0.1, std::nullopt, std::nullopt, 2, 100});
+    const std::string best = name + "/best.pt";
+    store.put_checkpoint(id, {runs::CheckpointKind::kBest, 1, best});
+    store.put_checkpoint(id, {runs::CheckpointKind::kLast, 2, name + "/last.pt"});
+    std::vector<runs::Score> scores = {{best, Split::kTest, Metric::kOnecropTop1, {}, {}, 40},
+                                       {best, Split::kTest, Metric::kOnecropTop5, {}, {}, 10},
+                                       {best, Split::kTest, Metric::kConsistency, {}, {}, consistency},
+                                       {best, Split::kTest, Metric::kKlPixelDivide, {}, {}, 2},
+                                       {best, Split::kTest, Metric::kFlipRatePixelDivide, {}, {}, 1},
+                                       // a score of another checkpoint, never reported
+                                       {name + "/last.pt", Split::kTest, Metric::kOnecropTop1, {}, {}, 99}};
+    for (const auto d : {ShiftDirection::kVertical, ShiftDirection::kHorizontal, ShiftDirection::kDiagonal}) {
+      for (int64_t s = 1; s <= 4; ++s) {
+        scores.push_back({best, Split::kTest, Metric::kFlipRate, d, s, d == ShiftDirection::kVertical ? vertical : rate});
+      }
+      for (int64_t k = 0; k < 3; ++k) scores.push_back({best, Split::kTest, Metric::kKl, d, k, 0.1 * k});
+    }
+    store.put_scores(id, scores);
+  }
+};
+
+TEST_F(RunsReportTest, PutsRunsBesideThePaperWithKnownFlipRates) {
+  {
+    runs::RunStore store(dir_ + "/runs.db");
+    add_run(store, "a", 0.2, 0.2, 90);
+    add_run(store, "b", 0.2, 0.1, std::nan(""));  // b flips half as often vertically: mFR 100 (0.5 + 1 + 1) / 3
+  }
+  RunsReportOptions o;
+  o.store = dir_ + "/runs.db", o.out = dir_ + "/report", o.paper = "cifar10", o.title = "tiny";
+  const RunsReport r = write_runs_report(o);
+  EXPECT_EQ(r.reference, "a");
+  ASSERT_EQ(r.rows.size(), 2u + 18);  // a, b, the paper's 18 CIFAR-10 rows
+  EXPECT_EQ(r.rows[0].mfr, 100);
+  EXPECT_NEAR(r.rows[1].mfr, 100 * 2.5 / 3, 1e-12);
+  EXPECT_EQ(r.rows[0].onecrop_top1, 40);  // the best checkpoint's, not last's 99
+  EXPECT_TRUE(std::isnan(r.rows[0].tencrops_top1));
+  EXPECT_TRUE(std::isnan(r.rows[1].consistency));
+  EXPECT_NE(r.table.find("| 83.3 "), std::string::npos) << r.table;
+  for (const char* file : {"report.md", "results.csv", "results.json", "training.gp", "kl.gp", "flip_rate.gp"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ + "/report/" + file)) << file;
+  }
+  EXPECT_GE(r.output.files.size() + r.output.warnings.size(), 3u + 3);  // three figures drawn or named missing
+  if (test::python_has({"json"})) {
+    std::string out;
+    EXPECT_EQ(test::run_command(test::python() + " -c \"import json; d = json.load(open('" + dir_ +
+                                    "/report/results.json'), parse_constant=lambda c: 1 / 0); r = d['rows']; "
+                                    "assert d['mfr_reference'] == 'a' and r[1]['consistency'] is None and "
+                                    "r[0]['tencrops_top1'] is None and abs(r[1]['mfr'] - 250 / 3) < 1e-9\"",
+                                &out),
+              0)
+        << out;
+  }
+  o.reference = "b";
+  o.paper.reset();
+  const RunsReport by_b = write_runs_report(o);
+  EXPECT_EQ(by_b.rows.size(), 2u);
+  EXPECT_NEAR(by_b.rows[0].mfr, 100 * (2 + 1 + 1) / 3.0, 1e-12);
+}
+
+TEST_F(RunsReportTest, MistakesAreNamed) {
+  RunsReportOptions o;
+  o.store = dir_ + "/none.db", o.out = dir_ + "/report";
+  EXPECT_THROW_WITH(write_runs_report(o), "none.db: no run store");
+  { runs::RunStore store(dir_ + "/empty.db"); }
+  o.store = dir_ + "/empty.db";
+  EXPECT_THROW_WITH(write_runs_report(o), "no runs to report");
+  {
+    runs::RunStore store(dir_ + "/runs.db");
+    add_run(store, "a", 0.2, 0.2, 90);
+  }
+  o.store = dir_ + "/runs.db", o.paper = "mnist";
+  EXPECT_THROW_WITH(write_runs_report(o), "--paper mnist: unknown");
+  o.paper.reset(), o.runs = {"zzz"};
+  EXPECT_THROW_WITH(write_runs_report(o), "no run named 'zzz'");
+}
+
+}  // namespace
+}  // namespace wavetwin::report
