@@ -4,10 +4,9 @@
 
 namespace wavetwin {
 
-/// Uses every hardware thread for libtorch (Debian's libtorch defaults to one), and keeps freed buffers of up
-/// to 256 MiB in the heap instead of returning them to the system: activations, decoded images and per-batch
-/// maps come and go at every step, and fresh pages cost ~12 us each to fault in on the virtual machines we
-/// measured, more than the arithmetic of many layers.
+/// Uses every hardware thread for libtorch (Debian's libtorch defaults to one), and keeps freed heap buffers
+/// for reuse (memory.h: configure_heap): activations, decoded images and per-batch maps come and go at every
+/// step.
 void configure_process();
 
 }  // namespace wavetwin

@@ -364,6 +364,10 @@ TEST_F(CliTest, EvalRecordsScoresOnceAndReportPutsRunsBesideThePaper) {
         }
       }
     }
+    // A score that could not be computed: JSON has no NaN, so every file must say null.
+    const auto b = store.get("b");
+    store.put_scores(b.id, {{store.checkpoints(b.id).front().path, runs::Split::kVal, runs::Metric::kConsistency, {},
+                             {}, std::nan("")}});
   }
   const std::string report = dir_ + "/report";
   ASSERT_EQ(wavetwin("report a b --split val --paper cifar10 --out " + report + store, &out), 0) << out;
@@ -381,6 +385,16 @@ TEST_F(CliTest, EvalRecordsScoresOnceAndReportPutsRunsBesideThePaper) {
   std::ifstream json(report + "/results.json");
   const std::string text((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("\"mfr_reference\": \"a\""), std::string::npos) << text;
+  // Every JSON file the commands wrote parses with Python's json, which rejects NaN here.
+  ASSERT_EQ(wavetwin("runs export b --json" + store + " > " + dir_ + "/b.json", &out), 0) << out;
+  if (test::python_has({"json"})) {
+    const std::string strict = test::python() + " -c \"import json, sys; json.load(open(sys.argv[1]), "
+                               "parse_constant=lambda c: 1 / 0)\" ";
+    EXPECT_EQ(test::run_command(strict + report + "/results.json", &out), 0) << out;
+    EXPECT_EQ(test::run_command(strict + dir_ + "/b.json", &out), 0) << out;
+    EXPECT_EQ(test::run_command(test::python() + " -c \"import json; d = json.load(open('" + dir_ + "/b.json')); "
+                                "assert None in [s['value'] for s in d['scores']]\"", &out), 0) << out;
+  }
   EXPECT_EQ(wavetwin("report a --paper mnist --out " + report + store, &out), 2);
   EXPECT_NE(out.find("--paper mnist: unknown"), std::string::npos) << out;
 }
