@@ -42,10 +42,7 @@ Runner add_demo(CLI::App& app) {
       shown.m = 2, shown.grid = 256;
       print_theory(shown, map);
     };
-    see.study_progress = [line = std::shared_ptr<ProgressLine>()](int64_t done, int64_t total) mutable {
-      if (!line) line = std::make_shared<ProgressLine>("study", static_cast<size_t>(total));
-      line->update(static_cast<size_t>(done));
-    };
+    see.study_progress = progress_line("study");
     see.studied = print_study;
     demo::run_demo(*o);
   };

@@ -41,6 +41,14 @@ void ProgressLine::update(size_t done) {
   }
 }
 
+std::function<void(int64_t, int64_t)> progress_line(const std::string& label) {
+  auto line = std::make_shared<std::unique_ptr<ProgressLine>>();
+  return [line, label](int64_t done, int64_t total) {
+    if (!*line) *line = std::make_unique<ProgressLine>(label, static_cast<size_t>(total));
+    (*line)->update(static_cast<size_t>(done));
+  };
+}
+
 std::function<void(const std::string&, int64_t, int64_t)> progress_lines(const std::string& prefix) {
   struct Line {
     std::unique_ptr<ProgressLine> line;

@@ -37,6 +37,9 @@ class ProgressLine {
   std::chrono::steady_clock::time_point start_;
 };
 
+/// A progress callback (done, total) drawing one ProgressLine "LABEL", timed from its first call.
+std::function<void(int64_t, int64_t)> progress_line(const std::string& label);
+
 /// A progress callback (label, done, total) that draws one ProgressLine per label, "PREFIX LABEL", each timed
 /// from its first call.
 std::function<void(const std::string&, int64_t, int64_t)> progress_lines(const std::string& prefix);

@@ -27,10 +27,7 @@ void run(StudyFlags& f) {
               static_cast<long long>(o.size), static_cast<long long>(o.size), static_cast<long long>(o.shift[1]),
               static_cast<long long>(o.shift[0]));
   std::fflush(stdout);
-  o.progress = [line = std::shared_ptr<ProgressLine>()](int64_t done, int64_t total) mutable {
-    if (!line) line = std::make_shared<ProgressLine>("study", static_cast<size_t>(total));
-    line->update(static_cast<size_t>(done));
-  };
+  o.progress = progress_line("study");
   print_study(study::study_packets(o));
 }
 
