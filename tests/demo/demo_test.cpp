@@ -3,6 +3,7 @@
 // resumed demo keeps what is finished.
 #include "wavetwin/demo/demo.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "support/support.h"
@@ -51,7 +52,9 @@ TEST_F(DemoTest, TrainsEvaluatesReportsAndStudiesOnATinyBudget) {
 
   o.resume = true;
   trained = 0;
+  said.clear();
   const DemoResult again = run_demo(o);
+  EXPECT_NE(std::find(said.begin(), said.end(), "demo: R18wy_mod already trained, kept"), said.end());
   EXPECT_EQ(trained, 0);
   EXPECT_TRUE(again.trained.empty());
   EXPECT_EQ(again.train_images, 256);  // as recorded by the first call
