@@ -23,7 +23,6 @@ Runner add_demo(CLI::App& app) {
   sub->add_flag("--resume", o->resume, "Continue an interrupted demo in --out: finished runs are kept");
   return [sub, o] {
     if (!sub->parsed()) return;
-    const std::string store = o->out + "/runs/wavetwin.db";
     demo::DemoObserver& see = o->observer;
     see.say = [](const std::string& line) {
       std::printf("%s\n", line.c_str());
@@ -32,16 +31,12 @@ Runner add_demo(CLI::App& app) {
     see.train_start = print_train_start;
     see.train_progress = training_progress();
     see.warn = warnings("demo");
-    see.trained = [store](const train::TrainRunResult& r) { print_trained(r, store); };
+    see.trained = print_trained;
     see.evaluation_start = print_eval_start;
     see.evaluation_progress = progress_lines("eval");
-    see.evaluated = [store](const eval::EvaluateRunResult& r) { print_evaluated(r, store); };
+    see.evaluated = print_evaluated;
     see.reported = print_report;
-    see.theory = [](const study::TheoryMap& map) {
-      study::TheoryMapOptions shown;
-      shown.m = 2, shown.grid = 256;
-      print_theory(shown, map);
-    };
+    see.theory = print_theory;
     see.study_progress = progress_line("study");
     see.studied = print_study;
     demo::run_demo(*o);

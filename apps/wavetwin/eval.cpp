@@ -43,7 +43,7 @@ void run(EvalFlags& f) {
   o.seed = static_cast<uint64_t>(f.seed);
   o.on_start = print_eval_start;
   o.progress = progress_lines("eval");
-  print_evaluated(eval::evaluate_run(o), o.store);
+  print_evaluated(eval::evaluate_run(o));
 }
 
 }  // namespace
@@ -56,7 +56,7 @@ void print_eval_start(const eval::EvaluateRunResult& r) {
   std::fflush(stdout);
 }
 
-void print_evaluated(const eval::EvaluateRunResult& r, const std::string& store) {
+void print_evaluated(const eval::EvaluateRunResult& r) {
   for (const auto& [name, e] : {std::pair{"onecrop", r.onecrop}, std::pair{"tencrops", r.tencrops}}) {
     if (e) {
       std::printf("%-9s top-1 error %.2f %%, top-5 error %.2f %% (%lld images)\n", name, e->top1, e->top5,
@@ -74,7 +74,7 @@ void print_evaluated(const eval::EvaluateRunResult& r, const std::string& store)
     std::fprintf(stderr, "eval: %zu image evaluations skipped (undecodable), the first: %s: %s\n", r.failures.size(),
                  r.failures.front().file.c_str(), r.failures.front().reason.c_str());
   }
-  if (r.recorded) std::printf("%zu scores recorded for run %s in %s\n", r.scores.size(), r.run->name.c_str(), store.c_str());
+  if (r.recorded) std::printf("%zu scores recorded for run %s in %s\n", r.scores.size(), r.run->name.c_str(), r.store.c_str());
   std::fflush(stdout);
 }
 

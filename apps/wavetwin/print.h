@@ -10,11 +10,11 @@
 namespace wavetwin::cli {
 
 void print_train_start(const train::TrainRunStart& start);  // train.cpp
-void print_trained(const train::TrainRunResult& result, const std::string& store);
+void print_trained(const train::TrainRunResult& result);
 void print_eval_start(const eval::EvaluateRunResult& result);  // eval.cpp
-void print_evaluated(const eval::EvaluateRunResult& result, const std::string& store);
+void print_evaluated(const eval::EvaluateRunResult& result);
 void print_report(const report::RunsReport& report);  // report.cpp
-void print_theory(const study::TheoryMapOptions& options, const study::TheoryMap& map);  // theory.cpp
+void print_theory(const study::TheoryMap& map);  // theory.cpp
 void print_study(const study::PacketStudy& study);  // study.cpp
 
 }  // namespace wavetwin::cli

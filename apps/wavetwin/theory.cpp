@@ -8,11 +8,11 @@
 
 namespace wavetwin::cli {
 
-void print_theory(const study::TheoryMapOptions& o, const study::TheoryMap& map) {
+void print_theory(const study::TheoryMap& map) {
   print_output(map.output);
   std::printf("gamma_%lld(%lld theta)^2 on a %lldx%lld grid: min %.4f, mean %.4f, max %.4f (gamma(0)^2 = 1.5)\n",
-              static_cast<long long>(o.q), static_cast<long long>(o.m), static_cast<long long>(o.grid),
-              static_cast<long long>(o.grid), map.min, map.mean, map.max);
+              static_cast<long long>(map.q), static_cast<long long>(map.m), static_cast<long long>(map.grid),
+              static_cast<long long>(map.grid), map.min, map.mean, map.max);
   std::fflush(stdout);
 }
 
@@ -29,7 +29,7 @@ Runner add_theory(CLI::App& app) {
       ->check(CLI::Range(1, 5));
   sub->add_option("--out", o->out, "Output directory (gamma.csv, gamma.png, gamma.gp)")->required();
   return [sub, o] {
-    if (sub->parsed()) print_theory(*o, study::write_theory_map(*o));
+    if (sub->parsed()) print_theory(study::write_theory_map(*o));
   };
 }
 

@@ -44,7 +44,7 @@ void run(TrainFlags& f) {
   o.on_start = print_train_start;
   o.progress = training_progress();
   o.warn = warnings("train");
-  print_trained(train::train_run(o), o.store);
+  print_trained(train::train_run(o));
 }
 
 }  // namespace
@@ -57,7 +57,7 @@ void print_train_start(const train::TrainRunStart& s) {
   std::fflush(stdout);
 }
 
-void print_trained(const train::TrainRunResult& r, const std::string& store) {
+void print_trained(const train::TrainRunResult& r) {
   for (const auto& e : r.epochs) {
     std::printf("epoch %3lld  lr %.4g  loss %.4f  val top-1 %.2f %%  top-5 %.2f %%  %.1f s  %.0f images/s\n",
                 static_cast<long long>(e.epoch), e.lr, e.train_loss, e.val_top1.value_or(NAN),
@@ -65,7 +65,7 @@ void print_trained(const train::TrainRunResult& r, const std::string& store) {
   }
   std::printf("best epoch %lld (val top-1 %.2f %%); checkpoints in %s; store %s\n",
               static_cast<long long>(r.state.best_epoch), r.state.best_val_top1, r.checkpoint_dir.c_str(),
-              store.c_str());
+              r.store.c_str());
   std::fflush(stdout);
 }
 

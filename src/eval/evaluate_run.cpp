@@ -129,6 +129,7 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
 
   EvaluateRunResult result;
   result.run = target.run;
+  result.store = o.store;
   result.checkpoint = target.checkpoint, result.spec = spec.readable(), result.dataset = target.dataset;
   result.split = o.split, result.epoch = state.epoch, result.size = target.size;
   result.evenly_spaced = o.limit.has_value();

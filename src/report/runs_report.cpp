@@ -19,18 +19,18 @@ using runs::Metric;
 // A run's scores for one split, from the checkpoint they were computed on.
 struct RunScores {
   runs::RunRecord run;
+  runs::Split split = runs::Split::kTest;
   std::vector<runs::EpochRecord> epochs;
   std::string checkpoint;
   std::vector<runs::Score> scores;  ///< of `checkpoint` and the split
 
   double get(Metric metric) const {
-    return scores.empty() ? kMissing : runs::find_score(scores, scores.front().split, metric).value_or(kMissing);
+    return runs::find_score(scores, split, metric).value_or(kMissing);
   }
   // Per direction name, as eval::normalized_mfr and the figures take them.
   std::map<std::string, std::vector<double>> series(Metric metric) const {
     std::map<std::string, std::vector<double>> out;
-    if (scores.empty()) return out;
-    for (const auto& [direction, values] : runs::score_series(scores, scores.front().split, metric)) {
+    for (const auto& [direction, values] : runs::score_series(scores, split, metric)) {
       out[data::shift_direction_name(direction)] = values;
     }
     return out;
@@ -39,6 +39,7 @@ struct RunScores {
 
 RunScores load_run(const runs::RunStore& store, const std::string& name, runs::Split split) {
   RunScores r;
+  r.split = split;
   r.run = store.get(name);
   r.epochs = store.epochs(r.run.id);
   std::map<std::string, std::vector<runs::Score>> by_checkpoint;

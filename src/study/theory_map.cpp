@@ -18,6 +18,7 @@ TheoryMap write_theory_map(const TheoryMapOptions& o) {
   const auto dir = report::output_dir(o.out);
   const torch::Tensor gamma = gamma_map(o.m, o.q, o.grid);
   TheoryMap result;
+  result.m = o.m, result.q = o.q, result.grid = o.grid;
 
   // CSV as a matrix: the first row holds xi_col, the first column xi_row (radians per sample).
   std::vector<std::string> header{"xi_row\\xi_col"};

@@ -114,6 +114,7 @@ TrainRunResult train_run(const TrainRunOptions& o) {
   result.epochs = store.epochs(run);
   result.state = trainer.state();
   result.checkpoint_dir = checkpoint_dir;
+  result.store = o.store;
   return result;
 }
 

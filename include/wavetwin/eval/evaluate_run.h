@@ -95,6 +95,7 @@ struct EvaluateRunResult {
   std::vector<runs::Score> scores;          ///< every score, as recorded
   std::vector<data::LoadFailure> failures;  ///< image evaluations skipped (undecodable)
   bool recorded = false;                    ///< scores written into the run store
+  std::string store;                        ///< that run store
 };
 
 /// Evaluates the target with the chosen protocols and records the scores with its run (replacing earlier

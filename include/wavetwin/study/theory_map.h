@@ -26,6 +26,7 @@ struct TheoryMapOptions {
 };
 
 struct TheoryMap {
+  int64_t m = 0, q = 0, grid = 0;     ///< as asked
   double min = 0, mean = 0, max = 0;  ///< of gamma^2 over the grid
   report::Output output;
 };

@@ -84,6 +84,7 @@ struct TrainRunResult {
   std::vector<runs::EpochRecord> epochs;  ///< every epoch of the run so far
   runs::TrainState state;                 ///< epochs done, best epoch and its validation error
   std::string checkpoint_dir;
+  std::string store;  ///< the run store it is recorded in
 };
 
 /// Creates (or with `resume`, continues) the run and trains it. Throws wavetwin::Error naming the option,
