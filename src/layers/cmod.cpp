@@ -20,6 +20,18 @@ torch::Tensor cmod(const torch::Tensor& x, const torch::Tensor& kernels, const C
   return torch::abs(torch::complex(re, im));
 }
 
+torch::Tensor cmod_dtcwpt_maps(const torch::Tensor& x, const torch::Tensor& filters,
+                               const wavelets::DtCwptOptions& wavelet, const wavelets::SampleGrid& grid) {
+  return wavelets::dtcwpt2d_on_grid(x, filters.to(x.scalar_type()),
+                                    wavelets::DtCwptOptions(wavelet).complex(false).real_only(false), grid);
+}
+
+torch::Tensor cmod_from_dtcwpt(const torch::Tensor& interleaved) {
+  WAVETWIN_CHECK(interleaved.dim() == 4 && !interleaved.is_complex() && interleaved.size(1) % 2 == 0,
+                 "cmod_from_dtcwpt: maps of shape ", interleaved.sizes(), "; expected interleaved (N, 2K, H, W)");
+  return modulus(interleaved.slice(2, 0, c10::nullopt, 2).slice(3, 0, c10::nullopt, 2));
+}
+
 CModImpl::CModImpl(torch::Tensor kernels_, const CModOptions& options_)
     : options(options_), initial_kernels_(std::move(kernels_)) {
   reset();
@@ -51,9 +63,10 @@ void CModImpl::pretty_print(std::ostream& stream) const {
 
 torch::Tensor CModImpl::forward(const torch::Tensor& x) {
   if (!wavelet_) return cmod(x, kernels, options);
-  // Decimation from index 0 of the stride-m map (wcnn's Downsample2d), then the modulus of each packet.
-  const torch::Tensor y = transform(x);
-  return modulus(y.slice(2, 0, c10::nullopt, 2).slice(3, 0, c10::nullopt, 2));
+  WAVETWIN_CHECK(x.dim() == 4, "CMod: input of shape ", x.sizes(), "; expected (N, C, H, W)");
+  // The stride-m map decimated from index 0 (wcnn's Downsample2d), computed at stride 2m directly.
+  const auto grid = wavelets::dtcwpt2d_grid(x.size(2), x.size(3), *wavelet_, 2);
+  return modulus(cmod_dtcwpt_maps(x, transform->filters, *wavelet_, grid));
 }
 
 }  // namespace wavetwin::layers

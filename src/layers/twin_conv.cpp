@@ -7,8 +7,10 @@
 #include <numeric>
 
 #include "wavetwin/error.h"
-#include "wavetwin/macs.h"
+#include "wavetwin/layers/cmod.h"
+#include "wavetwin/layers/rmax.h"
 #include "wavetwin/layers/split_pool.h"
+#include "wavetwin/macs.h"
 #include "wavetwin/wavelets/dtcwpt.h"
 #include "wavetwin/wavelets/equivalent_kernel.h"
 #include "wavetwin/wavelets/packet.h"
@@ -197,35 +199,6 @@ void TwinConvImpl::reset() {
   filters = register_buffer("filters", wavelets::dual_tree_filter_tensor(o.filters(), torch::kFloat32));
 }
 
-torch::Tensor TwinConvImpl::wavelet_on_grid(const torch::Tensor& luminance, int64_t origin_row, int64_t origin_col,
-                                            int64_t step, int64_t rows, int64_t cols) const {
-  // The samples at (origin + step * i) of the zero-padded input: one constant_pad_nd (negative amounts crop)
-  // cuts the padded input to exactly the span those samples read, and the transform runs unpadded at that
-  // stride. No slicing of the input or of the result: their backward passes would zero-fill whole tensors.
-  const auto& o = options;
-  const int64_t pad = wavelets::reference_padding(o.levels(), o.stride(), filters.size(1));
-  // RMax reads only the real parts: the transform then computes two of its four trees.
-  const auto opts = wavelets::DtCwptOptions(o.levels())
-                        .stride(step)
-                        .padding(wavelets::Padding::kNone)
-                        .real_only(o.pooling() == TwinPooling::kRMax);
-  const auto span = [&](int64_t origin, int64_t size, int64_t count) {
-    const int64_t available = size + 2 * pad - origin;
-    const int64_t out = wavelets::dtcwpt_output_length(available, opts);
-    WAVETWIN_CHECK(out >= count, "TwinConv: input of ", luminance.size(2), "x", luminance.size(3),
-                   " too small for the wavelet grid");
-    return available - (out - count) * step;
-  };
-  const int64_t h = luminance.size(2), w = luminance.size(3);
-  const int64_t span_rows = span(origin_row, h, rows), span_cols = span(origin_col, w, cols);
-  const torch::Tensor x = torch::constant_pad_nd(
-      luminance, {pad - origin_col, origin_col + span_cols - pad - w, pad - origin_row, origin_row + span_rows - pad - h}, 0);
-  const torch::Tensor z = wavelets::dtcwpt2d(x, filters.to(x.scalar_type()), opts);
-  WAVETWIN_CHECK(z.size(2) == rows && z.size(3) == cols, "TwinConv: wavelet grid of ", z.size(2), "x", z.size(3),
-                 "; expected ", rows, "x", cols);
-  return z;
-}
-
 TwinOutput TwinConvImpl::forward(const torch::Tensor& x) {
   const auto& o = options;
   WAVETWIN_CHECK(x.dim() == 4 && x.size(1) == o.in_channels(), "TwinConv: input of shape ", x.sizes(),
@@ -237,15 +210,19 @@ TwinOutput TwinConvImpl::forward(const torch::Tensor& x) {
   const torch::Tensor luminance = colormix ? (x * colormix->weight.to(x.scalar_type())).sum(1, true) : x;
   if (colormix) MacCounter::report(x.numel());
 
-  // The reference's grid: the stride-S zero-padded transform, both paths centre-cropped to the common size.
-  const auto grid_opts = wavelets::DtCwptOptions(o.levels()).stride(o.stride());
-  const int64_t hw = wavelets::dtcwpt_output_length(x.size(2), grid_opts);
-  const int64_t ww = wavelets::dtcwpt_output_length(x.size(3), grid_opts);
+  // The reference's grid: the stride-S zero-padded transform, both paths centre-cropped to the common size;
+  // RMax's stage computes the real parts on the cropped grid, CMod's the complex maps decimated by d.
+  const auto wavelet = wavelets::DtCwptOptions(o.levels()).stride(o.stride()).filters(o.filters());
+  const int64_t hw = wavelets::dtcwpt_output_length(x.size(2), wavelet);
+  const int64_t ww = wavelets::dtcwpt_output_length(x.size(3), wavelet);
   const int64_t h = std::min(free.size(2), hw), w = std::min(free.size(3), ww);
   free = center_crop_maps(free, h, w);
-  const int64_t row0 = o.stride() * center_offset(hw, h), col0 = o.stride() * center_offset(ww, w);
-  const int64_t d = o.pooling() == TwinPooling::kCMod ? o.decimation() : 1;
-  const torch::Tensor z = wavelet_on_grid(luminance, row0, col0, o.stride() * d, (h + d - 1) / d, (w + d - 1) / d);
+  const bool rmax = o.pooling() == TwinPooling::kRMax;
+  const int64_t d = rmax ? 1 : o.decimation();
+  const wavelets::SampleGrid grid{o.stride() * center_offset(hw, h), o.stride() * center_offset(ww, w),
+                                  o.stride() * d, (h + d - 1) / d, (w + d - 1) / d};
+  const torch::Tensor z = rmax ? rmax_dtcwpt_maps(luminance, filters, wavelet, grid)
+                               : cmod_dtcwpt_maps(luminance, filters, wavelet, grid);
 
   const int64_t zh = z.size(2), zw = z.size(3);
   torch::Tensor weights, bias;
@@ -256,7 +233,6 @@ TwinOutput TwinConvImpl::forward(const torch::Tensor& x) {
   }
   weights = torch::cat(parts).to(z.scalar_type());
   if (o.mix_bias()) bias = torch::cat(biases).to(z.scalar_type());
-  const bool rmax = o.pooling() == TwinPooling::kRMax;
   if (single_source_) {
     // Every output is a weight times one packet (the ResNet twins): gather exactly the maps the outputs read
     // (for RMax the transform's maps are the real parts alone) and scale them, instead of a mostly-zero

@@ -7,48 +7,45 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "wavetwin/error.h"
+#include "wavetwin/layers/cmod.h"
+#include "wavetwin/layers/rmax.h"
 
 namespace wavetwin::study {
 
 namespace {
 
-// Norms of one packet of one image pair from the interleaved stride-m maps (re, im) of X and (re2, im2) of X',
-// each h x w: sums over the pooled grid (rows [b, ho - b), columns [b, wo - b)) of (max - mod)^2,
-// (max' - max)^2, (mod' - mod)^2 and mod^2.
-struct PacketSums {
-  double discrepancy = 0, rmax_shift = 0, cmod_shift = 0, energy = 0;
-};
-
-inline float pooled_max(const float* re, int64_t h, int64_t w, int64_t r, int64_t c, int64_t q) {
-  float best = -std::numeric_limits<float>::infinity();
-  for (int64_t i = std::max<int64_t>(0, 2 * r - q); i <= std::min(h - 1, 2 * r + q); ++i) {
-    const float* row = re + i * w;
-    for (int64_t j = std::max<int64_t>(0, 2 * c - q); j <= std::min(w - 1, 2 * c + q); ++j) best = std::max(best, row[j]);
-  }
-  return best;
-}
-
-PacketSums packet_sums(const float* re, const float* im, const float* re2, const float* im2, int64_t h, int64_t w,
-                       int64_t q, int64_t border) {
-  const int64_t ho = (h + 1) / 2, wo = (w + 1) / 2;
-  PacketSums s;
-  for (int64_t r = border; r < ho - border; ++r) {
-    for (int64_t c = border; c < wo - border; ++c) {
-      const int64_t at = 2 * r * w + 2 * c;
-      const double max0 = pooled_max(re, h, w, r, c, q), max1 = pooled_max(re2, h, w, r, c, q);
-      // float squares cannot overflow a double: no need for hypot's care (a tenth of the study's time).
-      const double mod0 = std::sqrt(static_cast<double>(re[at]) * re[at] + static_cast<double>(im[at]) * im[at]);
-      const double mod1 = std::sqrt(static_cast<double>(re2[at]) * re2[at] + static_cast<double>(im2[at]) * im2[at]);
-      s.discrepancy += (max0 - mod0) * (max0 - mod0);
-      s.rmax_shift += (max1 - max0) * (max1 - max0);
-      s.cmod_shift += (mod1 - mod0) * (mod1 - mod0);
-      s.energy += mod0 * mod0;
+// The squared norms behind the three measures, per image i and packet p, in float64 over the pooled grid less
+// `border` on every side, in one pass: (max0 - mod0), (max1 - max0), (mod1 - mod0) and mod0, from the RMax
+// and CMod maps (2N, P, h, w) of the pair (X first, X' after). Returns (4, N, P).
+torch::Tensor squared_norms(const torch::Tensor& y_max, const torch::Tensor& y_mod, int64_t border) {
+  const torch::Tensor a = y_max.to(torch::kCPU, torch::kFloat32).contiguous();
+  const torch::Tensor m = y_mod.to(torch::kCPU, torch::kFloat32).contiguous();
+  const int64_t n = a.size(0) / 2, packets = a.size(1), h = a.size(2), w = a.size(3), plane = h * w;
+  torch::Tensor sums = torch::empty({4, n, packets}, torch::kFloat64);
+  const float* max_data = a.data_ptr<float>();
+  const float* mod_data = m.data_ptr<float>();
+  double* out = sums.data_ptr<double>();
+  at::parallel_for(0, n * packets, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) {
+      const float *max0 = max_data + k * plane, *max1 = max_data + (n * packets + k) * plane;
+      const float *mod0 = mod_data + k * plane, *mod1 = mod_data + (n * packets + k) * plane;
+      double discrepancy = 0, rmax_shift = 0, cmod_shift = 0, energy = 0;
+      for (int64_t r = border; r < h - border; ++r) {
+        for (int64_t c = r * w + border; c < r * w + w - border; ++c) {
+          const double x0 = max0[c], x1 = max1[c], z0 = mod0[c], z1 = mod1[c];
+          discrepancy += (x0 - z0) * (x0 - z0);
+          rmax_shift += (x1 - x0) * (x1 - x0);
+          cmod_shift += (z1 - z0) * (z1 - z0);
+          energy += z0 * z0;
+        }
+      }
+      out[k] = discrepancy, out[n * packets + k] = rmax_shift;
+      out[2 * n * packets + k] = cmod_shift, out[3 * n * packets + k] = energy;
     }
-  }
-  return s;
+  });
+  return sums;
 }
 
 }  // namespace
@@ -77,27 +74,15 @@ void FilterStudy::add(const torch::Tensor& images) {
   // X at one end of the shift, X' at the other: X'[i] = image[i + shift] when X[i] = image[i].
   const torch::Tensor x = images.narrow(2, std::max<int64_t>(0, -dr), h).narrow(3, std::max<int64_t>(0, -dc), w);
   const torch::Tensor xs = images.narrow(2, std::max<int64_t>(0, dr), h).narrow(3, std::max<int64_t>(0, dc), w);
-  const torch::Tensor y = transform_(torch::cat({x, xs}).to(torch::kFloat32).cpu()).contiguous();
-  const int64_t n = images.size(0), packets = y.size(1) / 2, yh = y.size(2), yw = y.size(3);
-  const int64_t b = options_.border();
-  WAVETWIN_CHECK((yh + 1) / 2 > 2 * b && (yw + 1) / 2 > 2 * b, "filter study: border ", b, " leaves nothing of ",
-                 (yh + 1) / 2, "x", (yw + 1) / 2, " outputs");
-  const torch::Tensor sums = torch::empty({4, n, packets}, torch::kFloat64);
-  const float* data = y.data_ptr<float>();
-  double* out = sums.data_ptr<double>();
-  const int64_t plane = yh * yw;
-  at::parallel_for(0, n * packets, 1, [&](int64_t lo, int64_t hi) {
-    for (int64_t k = lo; k < hi; ++k) {
-      const int64_t i = k / packets, p = k % packets;
-      const float* first = data + (i * 2 * packets + 2 * p) * plane;
-      const float* second = data + ((i + n) * 2 * packets + 2 * p) * plane;
-      const PacketSums s = packet_sums(first, first + plane, second, second + plane, yh, yw, options_.q(), b);
-      out[k] = s.discrepancy, out[n * packets + k] = s.rmax_shift;
-      out[2 * n * packets + k] = s.cmod_shift, out[3 * n * packets + k] = s.energy;
-    }
-  });
-  // A packet with no response at all has nothing to compare: its ratios count as 0.
+  const torch::Tensor pair = torch::cat({x, xs}).to(torch::kFloat32);
+  const int64_t n = images.size(0), b = options_.border();
+  const torch::Tensor y = transform_(pair);
+  const torch::Tensor y_max = layers::rmax_from_dtcwpt(y, options_.q()), y_mod = layers::cmod_from_dtcwpt(y);
+  WAVETWIN_CHECK(y_max.size(2) > 2 * b && y_max.size(3) > 2 * b, "filter study: border ", b, " leaves nothing of ",
+                 y_max.size(2), "x", y_max.size(3), " outputs");
+  const torch::Tensor sums = squared_norms(y_max, y_mod, b);
   const torch::Tensor energy = sums[3];
+  // A packet with no response at all has nothing to compare: its ratios count as 0.
   const auto ratio = [&](const torch::Tensor& t) {
     return torch::where(energy > 0, t / torch::where(energy > 0, energy, torch::ones_like(energy)),
                         torch::zeros_like(t));

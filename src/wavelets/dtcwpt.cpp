@@ -121,6 +121,44 @@ torch::Tensor dtcwpt2d(const torch::Tensor& x, const torch::Tensor& filters, con
   return forward_nd(x, filters, options, 2, "dtcwpt2d");
 }
 
+SampleGrid dtcwpt2d_grid(int64_t height, int64_t width, const DtCwptOptions& options, int64_t decimation) {
+  WAVETWIN_CHECK(decimation >= 1, "dtcwpt2d_grid: decimation=", decimation, "; expected >= 1");
+  const int64_t rows = dtcwpt_output_length(height, options), cols = dtcwpt_output_length(width, options);
+  return {0, 0, stride_of(options) * decimation, (rows + decimation - 1) / decimation,
+          (cols + decimation - 1) / decimation};
+}
+
+torch::Tensor dtcwpt2d_on_grid(const torch::Tensor& x, const torch::Tensor& filters, const DtCwptOptions& options,
+                               const SampleGrid& grid) {
+  check_options(options, "dtcwpt2d_on_grid");
+  check_input(x, options, 2, "dtcwpt2d_on_grid");
+  WAVETWIN_CHECK(grid.origin_row >= 0 && grid.origin_col >= 0 && grid.rows >= 1 && grid.cols >= 1,
+                 "dtcwpt2d_on_grid: grid origin (", grid.origin_row, ", ", grid.origin_col, ") of ", grid.rows, "x",
+                 grid.cols, " samples; expected a non-negative origin and at least one sample");
+  const DtCwptOptions at_step = DtCwptOptions(options).stride(grid.step).padding(Padding::kNone).full(false);
+  const int64_t h = x.size(2), w = x.size(3);
+  const AxisPadding pad_rows = dtcwpt_padding(h, options), pad_cols = dtcwpt_padding(w, options);
+  // The extended input's samples that `count` outputs from `origin` read.
+  const auto span = [&](int64_t origin, int64_t extended, int64_t count) {
+    const int64_t available = extended - origin;
+    const int64_t out = available > 0 ? dtcwpt_output_length(available, at_step) : 0;
+    WAVETWIN_CHECK(out >= count, "dtcwpt2d_on_grid: an input of ", h, "x", w, " gives ", out, " samples at step ",
+                   grid.step, " from offset ", origin, "; the grid needs ", count);
+    return available - (out - count) * grid.step;
+  };
+  const int64_t span_rows = span(grid.origin_row, h + pad_rows.before + pad_rows.after, grid.rows);
+  const int64_t span_cols = span(grid.origin_col, w + pad_cols.before + pad_cols.after, grid.cols);
+  // Zeros: one constant_pad_nd (negative amounts crop) extends and cuts at once, so its backward is one crop;
+  // a slice's backward would zero-fill the whole gradient.
+  const Tensor base = options.padding() == Padding::kZeros ? x : detail::pad_input(x, options, 2);
+  const AxisPadding rows = options.padding() == Padding::kZeros ? pad_rows : AxisPadding{};
+  const AxisPadding cols = options.padding() == Padding::kZeros ? pad_cols : AxisPadding{};
+  const Tensor window = torch::constant_pad_nd(
+      base, {cols.before - grid.origin_col, grid.origin_col + span_cols - cols.before - base.size(3),
+             rows.before - grid.origin_row, grid.origin_row + span_rows - rows.before - base.size(2)}, 0);
+  return forward_nd(window, filters, at_step, 2, "dtcwpt2d_on_grid");
+}
+
 torch::Tensor dtcwpt1d(const torch::Tensor& x, const torch::Tensor& filters, const DtCwptOptions& options) {
   return forward_nd(x, filters, options, 1, "dtcwpt1d");
 }

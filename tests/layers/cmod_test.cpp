@@ -53,6 +53,9 @@ TEST_F(CModTest, DtCwptFormDecimatesTheStrideMTransform) {
   const torch::Tensor got = module(x);
   EXPECT_LT(test::relative_error(got, expected), test::kTolFloat64);
   EXPECT_EQ(got.sizes(), rmax_module(x).sizes());
+  // From a transform computed once (the filter study): the same operators, read in place.
+  EXPECT_LT(test::relative_error(cmod_from_dtcwpt(y), expected), test::kTolFloat64);
+  EXPECT_LT(test::relative_error(rmax_from_dtcwpt(y), rmax_module(x)), test::kTolFloat64);
   std::ostringstream printed;
   module->pretty_print(printed);
   EXPECT_EQ(printed.str(), "wavetwin::layers::CMod(stride=2, dtcwpt levels=2)");

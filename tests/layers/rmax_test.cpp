@@ -73,6 +73,26 @@ TEST_F(RMaxTest, GradientReachesTheMaximaOnly) {
   EXPECT_EQ(g.sum().item<double>(), y.numel());  // one unit of gradient per output, at its arg-max
 }
 
+// Without a gradient to record the pooling is the CPU loop: equal to torch's max_pool2d, on tiny, odd and
+// non-square maps, q = 1..3, a view reading every other channel in place, float32 and float64, NaN winning.
+TEST_F(RMaxTest, PoolingLoopEqualsTorchsMaxPool) {
+  torch::NoGradGuard no_grad;
+  for (const auto dtype : {torch::kFloat32, torch::kFloat64}) {
+    for (const auto& [h, w] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {2, 1}, {7, 5}, {8, 8}, {13, 30}}) {
+      for (int64_t q = 1; q <= 3; ++q) {
+        torch::Tensor y = torch::randn({2, 6, h, w}, dtype);
+        y[1][2][h / 2][w - 1] = std::numeric_limits<double>::quiet_NaN();
+        const torch::Tensor view = y.slice(1, 0, c10::nullopt, 2);
+        const torch::Tensor expected = torch::max_pool2d(view, {2 * q + 1, 2 * q + 1}, {2, 2}, {q, q});
+        const torch::Tensor got = max_pool_q(view, q);
+        ASSERT_EQ(got.sizes(), expected.sizes());
+        EXPECT_TRUE(torch::allclose(got, expected, 0, 0, /*equal_nan=*/true)) << h << "x" << w << " q=" << q;
+        EXPECT_TRUE(got.isnan().any().item<bool>()) << h << "x" << w << " q=" << q;
+      }
+    }
+  }
+}
+
 TEST_F(RMaxTest, RejectsBadKernels) {
   EXPECT_THROW_WITH(rmax(torch::randn({1, 1, 8, 8}), torch::randn({2, 1, 3, 3}), RMaxOptions(2)), "expected complex");
   EXPECT_THROW_WITH(rmax(torch::randn({1, 2, 8, 8}), torch::randn({2, 1, 3, 3}, torch::kComplexFloat), RMaxOptions(2)),

@@ -62,9 +62,10 @@ TEST_F(FilterStudyTest, CModStabilityRespectsTheorem29) {
   }
 }
 
-// The one-pass measures equal the definitions computed with layers::RMax and layers::CMod, float64 norms of
-// float32 maps (relative 1e-5), on odd and non-square sizes, a diagonal shift, q = 2 and a border.
-TEST_F(FilterStudyTest, OnePassEqualsTheLayers) {
+// The measures equal their definitions computed with the modules layers::RMax and layers::CMod on each crop,
+// float64 norms of float32 maps (relative 1e-5), on odd and non-square sizes, a diagonal shift, q = 2 and a
+// border.
+TEST_F(FilterStudyTest, MeasuresFollowTheirDefinitions) {
   struct Case {
     int64_t levels, q, border;
     Shift shift;

@@ -332,6 +332,53 @@ TEST_F(DtCwptTest, RealOnlyGradientIsTheAdjointOfTheRealChannels) {
   EXPECT_NEAR(inner_product(y, g), inner_product(x.detach(), grad), 1e-10 * std::abs(inner_product(y, g)));
 }
 
+// On a grid, the transform equals the stride-S transform's samples there (the whole output, or every d-th
+// sample from an offset), for every padding, complex or real parts alone, and its gradient is the sampled
+// transform's: the window it cuts from the extended input is exact.
+TEST_F(DtCwptTest, OnGridEqualsTheSampledTransform) {
+  struct Case {
+    int64_t levels, stride;
+    Padding padding;
+    bool full;
+    int64_t h, w, d, row, col;
+  };
+  for (const Case& c : {Case{2, 2, Padding::kZeros, false, 23, 18, 1, 0, 0},
+                        Case{2, 2, Padding::kZeros, false, 40, 37, 2, 1, 3},
+                        Case{3, 2, Padding::kZeros, false, 45, 38, 4, 2, 1},
+                        Case{3, 4, Padding::kSymmetric, false, 41, 50, 2, 1, 0},
+                        Case{2, 1, Padding::kPeriodic, false, 17, 22, 4, 3, 2},
+                        Case{2, 2, Padding::kZeros, true, 19, 26, 2, 0, 1},
+                        Case{1, 1, Padding::kNone, false, 16, 19, 2, 1, 1}}) {
+    for (const bool real_only : {false, true}) {
+      const auto o = DtCwptOptions(c.levels).stride(c.stride).padding(c.padding).full(c.full).in_channels(2)
+                         .real_only(real_only);
+      const torch::Tensor x = torch::randn({2, 2, c.h, c.w}, torch::kFloat64).requires_grad_(true);
+      const torch::Tensor sampled = dtcwpt2d(x, filters64(), o)
+                                        .slice(2, c.row, c10::nullopt, c.d)
+                                        .slice(3, c.col, c10::nullopt, c.d);
+      const SampleGrid grid{c.stride * c.row, c.stride * c.col, c.stride * c.d, sampled.size(2), sampled.size(3)};
+      const torch::Tensor got = dtcwpt2d_on_grid(x, filters64(), o, grid);
+      const std::string name = "J=" + std::to_string(c.levels) + " S=" + std::to_string(c.stride) + " d=" +
+                               std::to_string(c.d) + " " + padding_name(c.padding) + (real_only ? " real" : "");
+      ASSERT_EQ(got.sizes(), sampled.sizes()) << name;
+      EXPECT_LT(relative_error(got, sampled), kTolFloat64) << name;
+      const torch::Tensor g = torch::randn_like(got);
+      EXPECT_LT(relative_error(torch::autograd::grad({got}, {x}, {g})[0], torch::autograd::grad({sampled}, {x}, {g})[0]),
+                kTolFloat64)
+          << name;
+    }
+  }
+  const auto whole = dtcwpt2d_grid(30, 21, DtCwptOptions(3).stride(4), 2);
+  EXPECT_EQ(std::vector<int64_t>({whole.origin_row, whole.origin_col, whole.step, whole.rows, whole.cols}),
+            std::vector<int64_t>({0, 0, 8, (dtcwpt_output_length(30, DtCwptOptions(3).stride(4)) + 1) / 2,
+                                  (dtcwpt_output_length(21, DtCwptOptions(3).stride(4)) + 1) / 2}));
+  const torch::Tensor x = torch::randn({1, 1, 20, 20}, torch::kFloat64);
+  EXPECT_THROW_WITH(dtcwpt2d_on_grid(x, filters64(), DtCwptOptions(2).stride(2), SampleGrid{2, 0, 2, 24, 3}),
+                    "gives 9 samples at step 2 from offset 2; the grid needs 24");
+  EXPECT_THROW_WITH(dtcwpt2d_on_grid(x, filters64(), DtCwptOptions(2).stride(2), SampleGrid{0, 0, 2, 0, 3}),
+                    "expected a non-negative origin and at least one sample");
+}
+
 TEST_F(DtCwptTest, RealPartsAloneReconstruct) {
   for (const auto dtype : {torch::kFloat64, torch::kFloat32}) {
     const double tol = dtype == torch::kFloat64 ? kTolFloat64 : kTolFloat32;

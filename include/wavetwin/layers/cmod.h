@@ -3,8 +3,8 @@
 //
 //   CMod_m[W](X) = |(X * W) subsampled by 2m|,
 // with * the cross-correlation (no padding): the same output grid and size as RMax_m (layers/rmax.h). W is a
-// complex kernel bank, or the DT-CWPT of depth J computed at stride m = 2^(J-1) and decimated by 2 from
-// index 0, as the reference's twin models do (reference-system.md 10, quirk 3).
+// complex kernel bank, or the DT-CWPT of depth J: its stride-m map (m = 2^(J-1)) decimated by 2 from index 0,
+// as the reference's twin models do (reference-system.md 10, quirk 3), computed at stride 2m directly.
 #pragma once
 
 #include <torch/nn/cloneable.h>
@@ -26,6 +26,17 @@ struct CModOptions {
 
 /// CMod of x: (N, Cin, H, W) with the complex kernels (Cout, Cin, kh, kw): (N, Cout, H', W').
 torch::Tensor cmod(const torch::Tensor& x, const torch::Tensor& kernels, const CModOptions& options);
+
+/// CMod's convolution stage with the DT-CWPT of depth J as W: X * Psi for every packet on `grid` (stride
+/// 2m = grid.step; wavelets::dtcwpt2d_grid(h, w, stride-m options, 2) gives RMax's grid), computed at that
+/// stride rather than decimated. Interleaved (Re, Im): (N, C * 4 * 4^J, rows, cols); modulus() of it is CMod.
+/// The twin layer calls it directly, as its models mix the packets before the modulus.
+torch::Tensor cmod_dtcwpt_maps(const torch::Tensor& x, const torch::Tensor& filters,
+                               const wavelets::DtCwptOptions& wavelet, const wavelets::SampleGrid& grid);
+
+/// CMod from the interleaved (Re, Im) output of the DT-CWPT at stride m (N, 2K, H, W): the modulus of its
+/// samples at even indices, read in place. For callers that need RMax of the same transform too.
+torch::Tensor cmod_from_dtcwpt(const torch::Tensor& interleaved);
 
 class CModImpl : public torch::nn::Cloneable<CModImpl> {
  public:

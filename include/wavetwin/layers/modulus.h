@@ -2,7 +2,8 @@
 //
 // Input: complex (N, C, H, W), or real (N, 2C, H, W) holding (Re, Im) of map c in channels (2c, 2c+1) (the
 // DT-CWPT layout). Output: real (N, C, H, W). The gradient is Re(g conj(sgn z)), taken as 0 at z = 0 (never
-// NaN), as wcnn's `Modulus` (torch.abs of a complex view).
+// NaN), as wcnn's `Modulus` (torch.abs of a complex view). Without a gradient to record, float32 maps on the
+// CPU take one pass with the squares in double (no hypot needed), rounded once.
 #pragma once
 
 #include <torch/nn/cloneable.h>

@@ -28,10 +28,22 @@ struct RMaxOptions {
 };
 
 /// MaxPool_q(Y)[n] = max_{||p||_inf <= q} Y[2n + p] (centred, padding q). y: (N, C, H, W) -> ceil(H/2), ceil(W/2).
+/// Without a gradient to record, on the CPU, a separable loop; else torch::max_pool2d.
 torch::Tensor max_pool_q(const torch::Tensor& y, int64_t q);
 
 /// RMax of x: (N, Cin, H, W) with the complex kernels (Cout, Cin, kh, kw): (N, Cout, H', W').
 torch::Tensor rmax(const torch::Tensor& x, const torch::Tensor& kernels, const RMaxOptions& options);
+
+/// RMax's convolution stage with the DT-CWPT of depth J as W: the real parts X * Re Psi of every packet, on
+/// `grid` (stride m = grid.step; wavelets::dtcwpt2d_grid gives the whole stride-m map), computed by the two
+/// trees they need. (N, C * 2 * 4^J, rows, cols) in packet order; max_pool_q of it is RMax. The twin layer
+/// calls it directly, as its models put BN and ReLU between this stage and the pooling.
+torch::Tensor rmax_dtcwpt_maps(const torch::Tensor& x, const torch::Tensor& filters,
+                               const wavelets::DtCwptOptions& wavelet, const wavelets::SampleGrid& grid);
+
+/// RMax from the interleaved (Re, Im) output of the DT-CWPT at stride m (N, 2K, H, W): max_pool_q of its real
+/// channels, read in place. For callers that need CMod of the same transform too (cmod_from_dtcwpt).
+torch::Tensor rmax_from_dtcwpt(const torch::Tensor& interleaved, int64_t q = 1);
 
 /// The complex kernel bank (or DT-CWPT) as a module.
 class RMaxImpl : public torch::nn::Cloneable<RMaxImpl> {

@@ -9,8 +9,9 @@
 //
 // Output grid. As the reference, the wavelet maps sit on the stride-S grid of the zero-padded (P) input,
 // centre-cropped to the free convolution's size with round-half-to-even offsets; CMod then decimates that
-// cropped grid by d from its index 0. Here each path is computed directly on the samples it keeps: RMax at
-// stride S on the cropped grid, CMod at stride S d (the reference computes stride S and drops 3/4 of it).
+// cropped grid by d from its index 0. Here each path is the convolution stage of layers::RMax or layers::CMod
+// on exactly the samples it keeps: RMax's real parts at stride S on the cropped grid, CMod's complex maps at
+// stride S d (the reference computes stride S and drops 3/4 of it).
 #pragma once
 
 #include <torch/nn/cloneable.h>
@@ -118,8 +119,6 @@ class TwinConvImpl : public torch::nn::Cloneable<TwinConvImpl> {
   // transform's real-only output (RMax), or its Re and Im in the interleaved output (CMod).
   bool single_source_ = false;
   torch::Tensor source_real_, source_complex_;
-  torch::Tensor wavelet_on_grid(const torch::Tensor& luminance, int64_t origin_row, int64_t origin_col,
-                                int64_t step, int64_t rows, int64_t cols) const;
 };
 TORCH_MODULE(TwinConv);
 

@@ -5,10 +5,9 @@
 //   rho_l^2     = (||Y_max - Y_mod|| / ||Y_mod||)^2,
 //   stab_max_l  = ||Y_max' - Y_max|| / ||Y_mod||,   stab_mod_l = ||Y_mod' - Y_mod|| / ||Y_mod||,
 // with Y_max = RMax (real part of the DT-CWPT at stride m = 2^(J-1), centred 3x3 max pooling of stride 2) and
-// Y_mod = CMod (modulus of the same map decimated by 2), as layers::RMax and layers::CMod compute them,
-// averaged over images (P1 section 6, peers.md 4.1). Images are grey, (N, 1, H + |dr|, W + |dc|).
-// The transform is computed once for both operators and the norms are accumulated in one pass over it,
-// with no intermediate maps (tests compare with the layers).
+// Y_mod = CMod (modulus of the same map decimated by 2), averaged over images (P1 section 6, peers.md 4.1).
+// Images are grey, (N, 1, H + |dr|, W + |dc|). The transform is computed once and both operators read it
+// (layers::rmax_from_dtcwpt, layers::cmod_from_dtcwpt); the norms are summed in one pass over their maps.
 #pragma once
 
 #include <torch/types.h>

@@ -90,6 +90,25 @@ torch::Tensor dual_tree_filter_tensor(const std::string& name, torch::Dtype dtyp
 /// Differentiable with respect to x (adjoint backward) and, when filters require grad, to the filters.
 torch::Tensor dtcwpt2d(const torch::Tensor& x, const torch::Tensor& filters, const DtCwptOptions& options);
 
+/// Output samples of a 2-D transform: (origin_row + step i, origin_col + step j) of the input as the
+/// transform extends it (its padding), 0 <= i < rows, 0 <= j < cols.
+struct SampleGrid {
+  int64_t origin_row = 0, origin_col = 0;
+  int64_t step = 1;
+  int64_t rows = 0, cols = 0;
+};
+
+/// The samples of dtcwpt2d's output for an (height, width) input, every `decimation`-th from index 0 in both
+/// directions (1: the whole output).
+SampleGrid dtcwpt2d_grid(int64_t height, int64_t width, const DtCwptOptions& options, int64_t decimation = 1);
+
+/// The transform `options` describe, computed on `grid` alone: the transform at stride grid.step (a power of
+/// two <= 2^J) on exactly the span of the extended input that the grid's samples read. Layout as dtcwpt2d,
+/// (N, ..., rows, cols); on dtcwpt2d_grid(h, w, options) it equals dtcwpt2d. How RMax and CMod evaluate the
+/// DT-CWPT on the samples they keep (layers/rmax.h, layers/cmod.h).
+torch::Tensor dtcwpt2d_on_grid(const torch::Tensor& x, const torch::Tensor& filters, const DtCwptOptions& options,
+                               const SampleGrid& grid);
+
 /// 2-D inverse of a fully decimated, invertible configuration; returns (N, C, height, width).
 torch::Tensor idtcwpt2d(const torch::Tensor& y, const torch::Tensor& filters, const DtCwptOptions& options,
                         int64_t height, int64_t width);
