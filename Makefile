@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build test bench demo clean
+.PHONY: setup configure build test bench demo python install-python clean
 
 setup:
 	bash scripts/setup.sh
@@ -23,6 +23,13 @@ test: build
 DEMO_BUDGET ?= 15
 demo: build
 	$(BUILD)/wavetwin demo --budget $(DEMO_BUDGET) --out $(BUILD)/demo
+
+# The Python module wavetwin (build/python); install-python puts it where /usr/bin/python3 finds it.
+python: setup configure
+	cmake --build $(BUILD) -j $(JOBS) --target wavetwin_python
+
+install-python: python
+	cmake --install $(BUILD) --component python
 
 bench: build
 	$(BUILD)/wavetwin_bench

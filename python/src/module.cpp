@@ -1,0 +1,141 @@
+// python/src/module.cpp: the extension wavetwin._C: errors, the C++ module handle, the transforms.
+#include <torch/torch.h>
+
+#include <pybind11/stl.h>
+
+#include <sstream>
+
+#include "bindings.h"
+#include "wavetwin/error.h"
+#include "wavetwin/wavelets/dtcwpt.h"
+#include "wavetwin/wavelets/packet.h"
+
+namespace wavetwin::python {
+namespace {
+
+using torch::Tensor;
+using wavelets::DtCwptOptions;
+using Release = py::call_guard<py::gil_scoped_release>;
+
+std::string printed(const torch::nn::Module& module) {
+  std::ostringstream out;
+  module.pretty_print(out);
+  return out.str();
+}
+
+template <typename Item>
+std::vector<std::pair<std::string, Item>> items(const torch::OrderedDict<std::string, Item>& dict) {
+  std::vector<std::pair<std::string, Item>> out;
+  for (const auto& item : dict) out.emplace_back(item.key(), item.value());
+  return out;
+}
+
+DtCwptOptions make_options(int64_t levels, int64_t stride, const std::string& filters, const std::string& padding,
+                           bool full, int64_t in_channels, bool complex, bool real_only, bool trainable_filters) {
+  return DtCwptOptions(levels)
+      .stride(stride)
+      .filters(filters)
+      .padding(wavelets::parse_padding(padding))
+      .full(full)
+      .in_channels(in_channels)
+      .complex(complex)
+      .real_only(real_only)
+      .trainable_filters(trainable_filters);
+}
+
+}  // namespace
+
+void bind_module(py::module_& m) {
+  py::class_<torch::nn::Module, std::shared_ptr<torch::nn::Module>>(m, "Module", py::module_local())
+      .def("type_name", &torch::nn::Module::name)
+      .def("children", [](const torch::nn::Module& self) { return items(self.named_children()); })
+      .def("own_parameters", [](const torch::nn::Module& self) { return items(self.named_parameters(false)); })
+      .def("own_buffers", [](const torch::nn::Module& self) { return items(self.named_buffers(false)); })
+      .def("train", [](torch::nn::Module& self, bool on) { self.train(on); }, py::arg("mode"))
+      .def("is_training", &torch::nn::Module::is_training)
+      .def("pretty_print", &printed);
+}
+
+void bind_wavelets(py::module_& m) {
+  py::class_<DtCwptOptions>(m, "DtCwptOptions", py::module_local(), py::multiple_inheritance())
+      .def(py::init(&make_options), py::arg("levels"), py::arg("stride") = 0, py::arg("filters") = "qshift_a",
+           py::arg("padding") = "zeros", py::arg("full") = false, py::arg("in_channels") = 1,
+           py::arg("complex") = false, py::arg("real_only") = false, py::arg("trainable_filters") = false)
+      .def_property_readonly("levels", [](const DtCwptOptions& o) { return o.levels(); })
+      .def_property_readonly("stride", [](const DtCwptOptions& o) { return o.stride(); })
+      .def_property_readonly("filters", [](const DtCwptOptions& o) { return o.filters(); })
+      .def_property_readonly("padding", [](const DtCwptOptions& o) { return wavelets::padding_name(o.padding()); })
+      .def_property_readonly("full", [](const DtCwptOptions& o) { return o.full(); })
+      .def_property_readonly("in_channels", [](const DtCwptOptions& o) { return o.in_channels(); })
+      .def_property_readonly("complex", [](const DtCwptOptions& o) { return o.complex(); })
+      .def_property_readonly("real_only", [](const DtCwptOptions& o) { return o.real_only(); });
+
+  py::class_<wavelets::DtCwpt2dImpl, torch::nn::Module, std::shared_ptr<wavelets::DtCwpt2dImpl>>(
+      m, "DtCwpt2d", py::module_local(), py::multiple_inheritance())
+      .def(py::init([](const DtCwptOptions& o) { return std::make_shared<wavelets::DtCwpt2dImpl>(o); }))
+      .def("forward", &wavelets::DtCwpt2dImpl::forward, Release())
+      .def("inverse", &wavelets::DtCwpt2dImpl::inverse, Release());
+  py::class_<wavelets::DtCwpt1dImpl, torch::nn::Module, std::shared_ptr<wavelets::DtCwpt1dImpl>>(
+      m, "DtCwpt1d", py::module_local(), py::multiple_inheritance())
+      .def(py::init([](const DtCwptOptions& o) { return std::make_shared<wavelets::DtCwpt1dImpl>(o); }))
+      .def("forward", &wavelets::DtCwpt1dImpl::forward, Release())
+      .def("inverse", &wavelets::DtCwpt1dImpl::inverse, Release());
+
+  m.def("dtcwpt2d", &wavelets::dtcwpt2d, Release());
+  m.def("idtcwpt2d", &wavelets::idtcwpt2d, Release());
+  m.def("dtcwpt2d_adjoint", &wavelets::dtcwpt2d_adjoint, Release());
+  m.def("dtcwpt1d", &wavelets::dtcwpt1d, Release());
+  m.def("idtcwpt1d", &wavelets::idtcwpt1d, Release());
+  m.def("dtcwpt_output_length", &wavelets::dtcwpt_output_length);
+  m.def("dtcwpt_padding", [](int64_t n, const DtCwptOptions& o) {
+    const wavelets::AxisPadding pad = wavelets::dtcwpt_padding(n, o);
+    return std::make_pair(pad.before, pad.after);
+  });
+  m.def("as_complex", &wavelets::as_complex);
+  m.def("as_interleaved", &wavelets::as_interleaved);
+  m.def("dual_tree_filter_tensor", [](const std::string& name) { return wavelets::dual_tree_filter_tensor(name); });
+
+  py::class_<wavelets::PacketInfo>(m, "PacketInfo", py::module_local(), py::multiple_inheritance())
+      .def_readonly("index", &wavelets::PacketInfo::index)
+      .def_readonly("tree", &wavelets::PacketInfo::tree)
+      .def_readonly("code", &wavelets::PacketInfo::code)
+      .def_readonly("row_bits", &wavelets::PacketInfo::row_bits)
+      .def_readonly("col_bits", &wavelets::PacketInfo::col_bits)
+      .def_readonly("band_row", &wavelets::PacketInfo::band_row)
+      .def_readonly("band_col", &wavelets::PacketInfo::band_col)
+      .def_readonly("orientation", &wavelets::PacketInfo::orientation)
+      .def_readonly("scale", &wavelets::PacketInfo::scale)
+      .def_readonly("edge", &wavelets::PacketInfo::edge)
+      .def_readonly("lowpass", &wavelets::PacketInfo::lowpass)
+      .def_readonly("conjugated", &wavelets::PacketInfo::conjugated)
+      .def_readonly("freq_row", &wavelets::PacketInfo::freq_row)
+      .def_readonly("freq_col", &wavelets::PacketInfo::freq_col)
+      .def("__repr__", [](const wavelets::PacketInfo& p) {
+        std::ostringstream out;
+        out << "PacketInfo(index=" << p.index << ", tree=" << p.tree << ", band=(" << p.band_row << ", " << p.band_col
+            << "), orientation=" << p.orientation << ", scale=" << p.scale << ", freq=(" << p.freq_row << ", "
+            << p.freq_col << ")" << (p.edge ? ", edge" : "") << (p.lowpass ? ", lowpass" : "") << ")";
+        return out.str();
+      });
+  m.def("packet_table", &wavelets::packet_table, py::arg("levels"), py::arg("filters") = "qshift_a");
+}
+
+}  // namespace wavetwin::python
+
+PYBIND11_MODULE(_C, m) {
+  namespace py = pybind11;
+  m.doc() = "wavetwin's C++ core; use the package `wavetwin`, which wraps it in torch.nn.Modules.";
+  // wavetwin::Error is a bad argument, shape, option or input file: Python's ValueError, same message.
+  py::register_local_exception_translator([](std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const wavetwin::Error& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+  wavetwin::python::bind_module(m);
+  wavetwin::python::bind_wavelets(m);
+  wavetwin::python::bind_layers(m);
+  wavetwin::python::bind_models(m);
+  wavetwin::python::bind_study(m);
+}

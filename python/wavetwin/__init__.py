@@ -1,0 +1,19 @@
+"""wavetwin: shift-invariant convolutional networks with complex wavelets, from Python.
+
+The dual-tree complex wavelet packet transform, the papers' RMax and CMod operators, the twin first layer and
+the model zoo of Leterme et al., as torch.nn.Modules backed by wavetwin's C++ library (same tensors, C++
+forward and backward code). See the README's "From Python" section.
+"""
+
+import torch  # loads libtorch and its Python bindings before the extension
+
+from . import _C, functional, models, study
+from .layers import (AdaptiveBlurPool, Bias, BlurPool, BN0, CMod, MixSection, Modulus, RMax, TwinConv,
+                     hilbert_kernels)
+from .wavelets import DtCwpt1d, DtCwpt2d, IDtCwpt1d, IDtCwpt2d, PacketInfo, packet_info
+
+__all__ = [
+    "DtCwpt2d", "IDtCwpt2d", "DtCwpt1d", "IDtCwpt1d", "PacketInfo", "packet_info",
+    "RMax", "CMod", "Modulus", "BN0", "Bias", "BlurPool", "AdaptiveBlurPool", "TwinConv", "MixSection",
+    "hilbert_kernels", "functional", "models", "study",
+]
