@@ -18,7 +18,7 @@ import torch
 import wavetwin
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-FILTER = "BM_DtCwpt2dForward/size:224/batch:32/J:2/S:2/real:0"
+FILTER = "BM_DtCwpt2dForward/size:224/batch:32/J:2/S:2/real:0/real_time"
 
 
 def python_images_per_second(seconds=2.0):
