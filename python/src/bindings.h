@@ -4,10 +4,21 @@
 #pragma once
 
 #include <torch/csrc/utils/pybind.h>
+#include <torch/nn/module.h>
+
+#include <memory>
 
 namespace wavetwin::python {
 
 namespace py = pybind11;
+
+/// The Python class of a C++ module: local to this extension, with multiple_inheritance because Cloneable
+/// derives from torch::nn::Module virtually (the base is not at offset 0; without it the base pointer is wrong).
+template <typename Impl>
+py::class_<Impl, torch::nn::Module, std::shared_ptr<Impl>> module_class(py::module_& m, const char* name) {
+  return py::class_<Impl, torch::nn::Module, std::shared_ptr<Impl>>(m, name, py::module_local(),
+                                                                   py::multiple_inheritance());
+}
 
 /// The C++ module handle (`_C.Module`): children, own parameters and buffers, train(), pretty_print.
 void bind_module(py::module_& m);

@@ -27,9 +27,6 @@ using torch::Tensor;
 using Release = py::call_guard<py::gil_scoped_release>;
 using ModuleBase = torch::nn::Module;
 
-template <typename Impl>
-using ModuleClass = py::class_<Impl, ModuleBase, std::shared_ptr<Impl>>;
-
 layers::AnalyticMask parse_mask(const std::string& name) {
   static const std::map<std::string, layers::AnalyticMask> masks = {
       {"half_plane", layers::AnalyticMask::kHalfPlane},
@@ -55,7 +52,7 @@ layers::TwinPooling parse_pooling(const std::string& name) {
 }  // namespace
 
 void bind_layers(py::module_& m) {
-  ModuleClass<layers::RMaxImpl>(m, "RMax", py::module_local(), py::multiple_inheritance())
+  module_class<layers::RMaxImpl>(m, "RMax")
       .def(py::init([](Tensor kernels, int64_t stride, int64_t q) {
              return std::make_shared<layers::RMaxImpl>(std::move(kernels), layers::RMaxOptions(stride).q(q));
            }),
@@ -65,7 +62,7 @@ void bind_layers(py::module_& m) {
            }),
            py::arg("wavelet"), py::arg("q") = 1)
       .def("forward", &layers::RMaxImpl::forward, Release());
-  ModuleClass<layers::CModImpl>(m, "CMod", py::module_local(), py::multiple_inheritance())
+  module_class<layers::CModImpl>(m, "CMod")
       .def(py::init([](Tensor kernels, int64_t stride) {
              return std::make_shared<layers::CModImpl>(std::move(kernels), layers::CModOptions(stride));
            }),
@@ -73,20 +70,20 @@ void bind_layers(py::module_& m) {
       .def(py::init([](const wavelets::DtCwptOptions& wavelet) { return std::make_shared<layers::CModImpl>(wavelet); }),
            py::arg("wavelet"))
       .def("forward", &layers::CModImpl::forward, Release());
-  ModuleClass<layers::ModulusImpl>(m, "Modulus", py::module_local(), py::multiple_inheritance())
+  module_class<layers::ModulusImpl>(m, "Modulus")
       .def(py::init([] { return std::make_shared<layers::ModulusImpl>(); }))
       .def("forward", &layers::ModulusImpl::forward, Release());
-  ModuleClass<layers::BN0Impl>(m, "BN0", py::module_local(), py::multiple_inheritance())
+  module_class<layers::BN0Impl>(m, "BN0")
       .def(py::init([](int64_t channels, double eps, double momentum) {
              return std::make_shared<layers::BN0Impl>(layers::BN0Options(channels).eps(eps).momentum(momentum));
            }),
            py::arg("channels"), py::arg("eps") = 1e-5, py::arg("momentum") = 0.1)
       .def("forward", &layers::BN0Impl::forward, Release());
-  ModuleClass<layers::BiasImpl>(m, "Bias", py::module_local(), py::multiple_inheritance())
+  module_class<layers::BiasImpl>(m, "Bias")
       .def(py::init([](int64_t channels) { return std::make_shared<layers::BiasImpl>(layers::BiasOptions(channels)); }),
            py::arg("channels"))
       .def("forward", &layers::BiasImpl::forward, Release());
-  ModuleClass<layers::BlurPoolImpl>(m, "BlurPool", py::module_local(), py::multiple_inheritance())
+  module_class<layers::BlurPoolImpl>(m, "BlurPool")
       .def(py::init([](int64_t channels, int64_t filter_size, int64_t stride, const std::string& padding,
                        int64_t pad_off) {
              return std::make_shared<layers::BlurPoolImpl>(layers::BlurPoolOptions(channels)
@@ -98,7 +95,7 @@ void bind_layers(py::module_& m) {
            py::arg("channels"), py::arg("filter_size") = 4, py::arg("stride") = 2, py::arg("padding") = "reflect",
            py::arg("pad_off") = 0)
       .def("forward", &layers::BlurPoolImpl::forward, Release());
-  ModuleClass<layers::AdaptiveBlurPoolImpl>(m, "AdaptiveBlurPool", py::module_local(), py::multiple_inheritance())
+  module_class<layers::AdaptiveBlurPoolImpl>(m, "AdaptiveBlurPool")
       .def(py::init([](int64_t channels, int64_t kernel_size, int64_t stride, int64_t groups,
                        const std::string& padding, bool joint_softmax) {
              return std::make_shared<layers::AdaptiveBlurPoolImpl>(layers::AdaptiveBlurPoolOptions(channels)
@@ -113,14 +110,14 @@ void bind_layers(py::module_& m) {
       .def("forward", &layers::AdaptiveBlurPoolImpl::forward, Release())
       .def("predict", &layers::AdaptiveBlurPoolImpl::predict, Release());
 
-  py::class_<layers::MixSection>(m, "MixSection", py::module_local(), py::multiple_inheritance())
+  py::class_<layers::MixSection>(m, "MixSection", py::module_local())
       .def(py::init([](int64_t in, int64_t out, int64_t groups) { return layers::MixSection{in, out, groups}; }),
            py::arg("inputs"), py::arg("outputs"), py::arg("groups") = 1)
       .def_readonly("inputs", &layers::MixSection::in)
       .def_readonly("outputs", &layers::MixSection::out)
       .def_readonly("groups", &layers::MixSection::groups);
   using O = layers::TwinConvOptions;
-  py::class_<O>(m, "TwinConvOptions", py::module_local(), py::multiple_inheritance())
+  py::class_<O>(m, "TwinConvOptions", py::module_local())
       .def_static("resnet", &O::resnet)
       .def_static("alexnet", &O::alexnet, py::arg("stride") = 4)
 #define WAVETWIN_PROPERTY(name) \
@@ -142,7 +139,7 @@ void bind_layers(py::module_& m) {
       .def_property(
           "pooling", [](const O& o) { return o.pooling() == layers::TwinPooling::kCMod ? "cmod" : "rmax"; },
           [](O& o, const std::string& name) { o.pooling(parse_pooling(name)); });
-  ModuleClass<layers::TwinConvImpl>(m, "TwinConv", py::module_local(), py::multiple_inheritance())
+  module_class<layers::TwinConvImpl>(m, "TwinConv")
       .def(py::init([](const O& options) { return std::make_shared<layers::TwinConvImpl>(options); }))
       .def("forward",
            [](layers::TwinConvImpl& self, const Tensor& x) {
@@ -179,7 +176,7 @@ void bind_layers(py::module_& m) {
 }
 
 void bind_models(py::module_& m) {
-  py::class_<models::ModelSpec>(m, "ModelSpec", py::module_local(), py::multiple_inheritance())
+  py::class_<models::ModelSpec>(m, "ModelSpec", py::module_local())
       .def_readwrite("classes", &models::ModelSpec::classes)
       .def_readwrite("in_channels", &models::ModelSpec::in_channels)
       .def("readable", &models::ModelSpec::readable)
@@ -187,7 +184,7 @@ void bind_models(py::module_& m) {
       .def("validate", &models::ModelSpec::validate);
   m.def("parse_model_spec", &models::parse_model_spec);
   m.def("paper_model_names", &models::paper_model_names);
-  ModuleClass<models::Model>(m, "Model", py::module_local(), py::multiple_inheritance())
+  module_class<models::Model>(m, "Model")
       .def("forward", &models::Model::forward, Release())
       .def("spec", &models::Model::spec)
       .def("twin",

@@ -57,7 +57,7 @@ void bind_module(py::module_& m) {
 }
 
 void bind_wavelets(py::module_& m) {
-  py::class_<DtCwptOptions>(m, "DtCwptOptions", py::module_local(), py::multiple_inheritance())
+  py::class_<DtCwptOptions>(m, "DtCwptOptions", py::module_local())
       .def(py::init(&make_options), py::arg("levels"), py::arg("stride") = 0, py::arg("filters") = "qshift_a",
            py::arg("padding") = "zeros", py::arg("full") = false, py::arg("in_channels") = 1,
            py::arg("complex") = false, py::arg("real_only") = false, py::arg("trainable_filters") = false)
@@ -70,13 +70,11 @@ void bind_wavelets(py::module_& m) {
       .def_property_readonly("complex", [](const DtCwptOptions& o) { return o.complex(); })
       .def_property_readonly("real_only", [](const DtCwptOptions& o) { return o.real_only(); });
 
-  py::class_<wavelets::DtCwpt2dImpl, torch::nn::Module, std::shared_ptr<wavelets::DtCwpt2dImpl>>(
-      m, "DtCwpt2d", py::module_local(), py::multiple_inheritance())
+  module_class<wavelets::DtCwpt2dImpl>(m, "DtCwpt2d")
       .def(py::init([](const DtCwptOptions& o) { return std::make_shared<wavelets::DtCwpt2dImpl>(o); }))
       .def("forward", &wavelets::DtCwpt2dImpl::forward, Release())
       .def("inverse", &wavelets::DtCwpt2dImpl::inverse, Release());
-  py::class_<wavelets::DtCwpt1dImpl, torch::nn::Module, std::shared_ptr<wavelets::DtCwpt1dImpl>>(
-      m, "DtCwpt1d", py::module_local(), py::multiple_inheritance())
+  module_class<wavelets::DtCwpt1dImpl>(m, "DtCwpt1d")
       .def(py::init([](const DtCwptOptions& o) { return std::make_shared<wavelets::DtCwpt1dImpl>(o); }))
       .def("forward", &wavelets::DtCwpt1dImpl::forward, Release())
       .def("inverse", &wavelets::DtCwpt1dImpl::inverse, Release());
@@ -95,7 +93,7 @@ void bind_wavelets(py::module_& m) {
   m.def("as_interleaved", &wavelets::as_interleaved);
   m.def("dual_tree_filter_tensor", [](const std::string& name) { return wavelets::dual_tree_filter_tensor(name); });
 
-  py::class_<wavelets::PacketInfo>(m, "PacketInfo", py::module_local(), py::multiple_inheritance())
+  py::class_<wavelets::PacketInfo>(m, "PacketInfo", py::module_local())
       .def_readonly("index", &wavelets::PacketInfo::index)
       .def_readonly("tree", &wavelets::PacketInfo::tree)
       .def_readonly("code", &wavelets::PacketInfo::code)
