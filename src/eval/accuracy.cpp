@@ -42,13 +42,13 @@ data::TransformOptions normalisation(const CropOptions& crop, int64_t channels) 
 
 }  // namespace
 
-TopK evaluate_onecrop(models::Model& model, const data::Dataset& dataset, const CropOptions& crop,
+TopK evaluate_onecrop(const Classifier& classify, const data::Dataset& dataset, const CropOptions& crop,
                       const PredictOptions& options, std::vector<data::LoadFailure>* failures) {
   data::TransformOptions t = normalisation(crop, dataset.channels());
   t.resize = crop.resize;
   TopKCounter counter;
   predict_views(
-      model, dataset, 1,
+      classify, dataset, 1,
       [&t](const torch::Tensor& image, int64_t index) {
         data::SampleRandom unused(0, 0, static_cast<uint64_t>(index));
         return data::transform_image(image, t, unused).unsqueeze(0);
@@ -58,7 +58,7 @@ TopK evaluate_onecrop(models::Model& model, const data::Dataset& dataset, const 
   return counter.result();
 }
 
-TopK evaluate_tencrops(models::Model& model, const data::Dataset& dataset, const CropOptions& crop,
+TopK evaluate_tencrops(const Classifier& classify, const data::Dataset& dataset, const CropOptions& crop,
                        const PredictOptions& options, std::vector<data::LoadFailure>* failures) {
   const data::TransformOptions t = normalisation(crop, dataset.channels());
   const int64_t resize = crop.resize > 0 ? crop.resize : default_tencrop_resize(crop.size);
@@ -66,7 +66,7 @@ TopK evaluate_tencrops(models::Model& model, const data::Dataset& dataset, const
                  "; expected >= ", crop.size);
   TopKCounter counter;
   predict_views(
-      model, dataset, 10,
+      classify, dataset, 10,
       [&t, resize](const torch::Tensor& image, int64_t) {
         std::vector<torch::Tensor> views;
         for (const auto& c : data::ten_crops(image, resize, t.size)) views.push_back(data::normalize(c, t.mean, t.std));

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
-#include <set>
 
 #include "wavetwin/data/source.h"
 #include "wavetwin/error.h"
@@ -70,37 +69,7 @@ Target resolve_target(const EvaluateRunOptions& o, const runs::RunStore* store) 
   return t;
 }
 
-std::vector<Protocol> ordered(const std::vector<Protocol>& protocols) {
-  const std::set<Protocol> chosen(protocols.begin(), protocols.end());
-  std::vector<Protocol> out;
-  for (const Protocol p : all_protocols()) {
-    if (chosen.count(p)) out.push_back(p);
-  }
-  return out;
-}
-
 }  // namespace
-
-std::string protocol_name(Protocol protocol) {
-  switch (protocol) {
-    case Protocol::kOnecrop: return "onecrop";
-    case Protocol::kTencrops: return "tencrops";
-    case Protocol::kShifts: return "shifts";
-    case Protocol::kConsistency: return "consistency";
-  }
-  return "onecrop";
-}
-
-Protocol parse_protocol(const std::string& name) {
-  for (const Protocol p : all_protocols()) {
-    if (protocol_name(p) == name) return p;
-  }
-  WAVETWIN_FAIL("--mode ", name, ": unknown; expected onecrop, tencrops, shifts, consistency or all");
-}
-
-std::vector<Protocol> all_protocols() {
-  return {Protocol::kOnecrop, Protocol::kTencrops, Protocol::kShifts, Protocol::kConsistency};
-}
 
 EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
   WAVETWIN_CHECK(!o.protocols.empty(), "--mode: none given; expected onecrop, tencrops, shifts, consistency or all");
@@ -169,8 +138,8 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
       PredictOptions shift_predict = predict;
       if (o.shift_limit) shift_predict.limit = *o.shift_limit;
       // The papers' protocol: KL on half-pixel steps (p = 2), flip rates on one-pixel steps (p = 1).
-      const int64_t kl_divide = o.pixel_divide.value_or(2);
-      const int64_t fr_divide = o.pixel_divide.value_or(1);
+      const int64_t kl_divide = o.pixel_divide.value_or(kKlPixelDivide);
+      const int64_t fr_divide = o.pixel_divide.value_or(kFlipRatePixelDivide);
       shift.pixel_divide = kl_divide;
       const ShiftScores kl = evaluate_shifts(*model, *dataset, shift, shift_predict, &result.failures);
       ShiftScores fr = kl;
@@ -185,20 +154,13 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
       score(runs::Metric::kReferenceQuirks, o.reference_quirks ? 1 : 0);
       for (const auto& [name, values] : kl.kl) {
         const data::ShiftDirection direction = data::parse_shift_direction(name);
-        ShiftSummary summary;
-        summary.direction = direction;
-        for (size_t k = 0; k < values.size(); ++k) {
+        for (size_t k = 0; k < values.size(); ++k)
           score(runs::Metric::kKl, values[k], direction, static_cast<int64_t>(k));
-          summary.mean_kl += values[k] / static_cast<double>(values.size() - 1);
-        }
         const auto& rates = fr.flip_rates.at(name);
-        for (size_t s = 0; s < rates.size(); ++s) {
+        for (size_t s = 0; s < rates.size(); ++s)
           score(runs::Metric::kFlipRate, rates[s], direction, static_cast<int64_t>(s + 1));
-          summary.mean_flip_rate += rates[s] / static_cast<double>(rates.size());
-        }
-        summary.steps = static_cast<int64_t>(rates.size());
-        result.shifts.push_back(summary);
       }
+      result.shifts = shift_summaries(kl.kl, fr.flip_rates);
     } else {
       ConsistencyOptions c;
       c.size = target.size, c.seed = o.seed;

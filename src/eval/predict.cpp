@@ -1,4 +1,4 @@
-// src/eval/predict.cpp: a model over the views of each image, a chunk at a time.
+// src/eval/predict.cpp: a classifier over the views of each image, a chunk at a time.
 #include "wavetwin/eval/predict.h"
 
 #include <ATen/Parallel.h>
@@ -10,7 +10,20 @@
 
 namespace wavetwin::eval {
 
-int64_t predict_views(models::Model& model, const data::Dataset& dataset, int64_t views,
+Classifier::Classifier(models::Model& model)
+    : function_([&model](const torch::Tensor& inputs) { return model.forward(inputs); }) {
+  model.eval();
+}
+
+torch::Tensor Classifier::operator()(const torch::Tensor& inputs) const {
+  const torch::Tensor scores = function_(inputs);
+  WAVETWIN_CHECK(scores.defined() && scores.dim() == 2 && scores.size(0) == inputs.size(0), "evaluation: scores ",
+                 scores.defined() ? scores.sizes() : c10::IntArrayRef{}, " for a batch of ", inputs.size(0),
+                 " inputs; expected (", inputs.size(0), ", classes)");
+  return scores;
+}
+
+int64_t predict_views(const Classifier& classify, const data::Dataset& dataset, int64_t views,
                       const ViewMaker& make_views, const ViewConsumer& consume, const PredictOptions& options,
                       std::vector<data::LoadFailure>* failures) {
   WAVETWIN_CHECK(options.batch >= 1, "evaluation: batch ", options.batch, "; expected >= 1");
@@ -20,7 +33,6 @@ int64_t predict_views(models::Model& model, const data::Dataset& dataset, int64_
   const auto total = static_cast<int64_t>(indices.size());
   WAVETWIN_CHECK(total > 0, "evaluation: the dataset is empty");
   torch::NoGradGuard no_grad;
-  model.eval();
   int64_t evaluated = 0;
   for (int64_t start = 0; start < total; start += chunk) {
     const int64_t count = std::min(chunk, total - start);
@@ -50,7 +62,7 @@ int64_t predict_views(models::Model& model, const data::Dataset& dataset, int64_
       const torch::Tensor x = torch::stack(inputs);  // (B, V, C, n, n)
       const int64_t b = x.size(0), v = x.size(1);
       WAVETWIN_CHECK(v == views, "evaluation: ", v, " views of an image; expected ", views);
-      const torch::Tensor logits = model.forward(x.flatten(0, 1).to(options.device)).to(torch::kCPU, torch::kFloat32);
+      const torch::Tensor logits = classify(x.flatten(0, 1).to(options.device)).to(torch::kCPU, torch::kFloat32);
       consume(logits.view({b, v, -1}), torch::tensor(labels, torch::kInt64));
       evaluated += b;
     }

@@ -21,7 +21,7 @@ std::pair<std::vector<double>, std::vector<double>> normalisation(const std::vec
 
 }  // namespace
 
-ShiftScores evaluate_shifts(models::Model& model, const data::Dataset& dataset, const ShiftOptions& shifts,
+ShiftScores evaluate_shifts(const Classifier& classify, const data::Dataset& dataset, const ShiftOptions& shifts,
                             const PredictOptions& options, std::vector<data::LoadFailure>* failures) {
   WAVETWIN_CHECK(!shifts.directions.empty(), "shifts: no direction; expected vertical, horizontal or diagonal");
   WAVETWIN_CHECK(shifts.max_shift >= 1 && shifts.pixel_divide >= 1, "shifts: max shift ", shifts.max_shift,
@@ -30,13 +30,13 @@ ShiftScores evaluate_shifts(models::Model& model, const data::Dataset& dataset, 
   const int64_t max_step = shifts.max_step > 0 ? shifts.max_step : default_max_step(shifts.size);
   WAVETWIN_CHECK(max_step < frames, "shifts: max step ", max_step, " for ", frames, " frames; expected < ", frames);
   const int64_t directions = static_cast<int64_t>(shifts.directions.size());
-  auto [mean, std] = normalisation({}, {}, shifts.size, dataset.channels());
+  auto [mean, std] = normalisation(shifts.mean, shifts.std, shifts.size, dataset.channels());
   if (shifts.reference_quirks) mean = {0.0}, std = {1.0};
 
   std::vector<std::vector<double>> kl_sums(directions, std::vector<double>(frames, 0.0));
   std::vector<std::vector<torch::Tensor>> predictions(directions);
   const int64_t images = predict_views(
-      model, dataset, directions * frames,
+      classify, dataset, directions * frames,
       [&](const torch::Tensor& image, int64_t) {
         std::vector<torch::Tensor> views;
         for (const auto direction : shifts.directions) {
@@ -68,7 +68,7 @@ ShiftScores evaluate_shifts(models::Model& model, const data::Dataset& dataset, 
   return scores;
 }
 
-double evaluate_consistency(models::Model& model, const data::Dataset& dataset, const ConsistencyOptions& consistency,
+double evaluate_consistency(const Classifier& classify, const data::Dataset& dataset, const ConsistencyOptions& consistency,
                             const PredictOptions& options, std::vector<data::LoadFailure>* failures) {
   const int64_t size = consistency.size;
   const int64_t resize = consistency.resize > 0 ? consistency.resize : default_tencrop_resize(size);
@@ -76,10 +76,10 @@ double evaluate_consistency(models::Model& model, const data::Dataset& dataset, 
   const auto [mean, std] = normalisation(consistency.mean, consistency.std, size, dataset.channels());
   std::vector<torch::Tensor> first, second;
   predict_views(
-      model, dataset, 2,
+      classify, dataset, 2,
       [&](const torch::Tensor& image, int64_t index) {
         const torch::Tensor square = data::center_crop(data::resize_shorter(image, resize), resize, resize);
-        data::SampleRandom random(consistency.seed, 0, static_cast<uint64_t>(index));
+        data::SampleRandom random(consistency.seed, 0, static_cast<uint64_t>(consistency.first_index + index));
         std::vector<torch::Tensor> views;
         for (int view = 0; view < 2; ++view) {
           const int64_t top = random.integer(0, resize - size - 1), left = random.integer(0, resize - size - 1);

@@ -155,6 +155,9 @@ void Trainer::run() {
       }
       checkpoint(record);
     }
+  } catch (const Interrupted&) {
+    if (store_) store_->set_status(run_, runs::RunStatus::kInterrupted, state_.seconds);
+    throw;
   } catch (const std::exception& e) {
     if (store_) store_->set_status(run_, runs::RunStatus::kFailed, state_.seconds, e.what());
     throw;

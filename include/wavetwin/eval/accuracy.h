@@ -46,10 +46,10 @@ struct CropOptions {
 /// The reference's ten-crop resize: 256 for 224, size + 4 for small images (36 for CIFAR-10's 32).
 int64_t default_tencrop_resize(int64_t size);
 
-TopK evaluate_onecrop(models::Model& model, const data::Dataset& dataset, const CropOptions& crop,
+TopK evaluate_onecrop(const Classifier& classify, const data::Dataset& dataset, const CropOptions& crop,
                       const PredictOptions& options, std::vector<data::LoadFailure>* failures = nullptr);
 
-TopK evaluate_tencrops(models::Model& model, const data::Dataset& dataset, const CropOptions& crop,
+TopK evaluate_tencrops(const Classifier& classify, const data::Dataset& dataset, const CropOptions& crop,
                        const PredictOptions& options, std::vector<data::LoadFailure>* failures = nullptr);
 
 }  // namespace wavetwin::eval

@@ -17,17 +17,11 @@
 #include "wavetwin/data/dataset.h"
 #include "wavetwin/data/transforms.h"
 #include "wavetwin/eval/accuracy.h"
+#include "wavetwin/eval/audit.h"
 #include "wavetwin/runs/run_store.h"
 #include "wavetwin/runs/score.h"
 
 namespace wavetwin::eval {
-
-enum class Protocol { kOnecrop, kTencrops, kShifts, kConsistency };
-/// "onecrop", "tencrops", "shifts", "consistency" <-> Protocol; parse_protocol throws wavetwin::Error.
-std::string protocol_name(Protocol protocol);
-Protocol parse_protocol(const std::string& name);
-/// Every protocol, in the order they run.
-std::vector<Protocol> all_protocols();
 
 struct EvaluateRunResult;
 
@@ -72,14 +66,6 @@ struct EvaluateRunOptions {
   std::function<void(const EvaluateRunResult&)> on_start;
   /// Progress of each pass: (label, images done, total).
   std::function<void(const std::string&, int64_t, int64_t)> progress;
-};
-
-/// Means of one direction of the shift protocol.
-struct ShiftSummary {
-  data::ShiftDirection direction = data::ShiftDirection::kVertical;
-  double mean_kl = 0;         ///< over the shifts k = 1..pM
-  double mean_flip_rate = 0;  ///< fraction, over the steps
-  int64_t steps = 0;
 };
 
 struct EvaluateRunResult {

@@ -1,5 +1,6 @@
-// wavetwin/eval/predict.h: running a model over several views of each image of a dataset (one centre crop,
-// ten crops, shifted windows), a chunk of images at a time, with the views prepared in parallel.
+// wavetwin/eval/predict.h: running a classifier (a zoo model, or any function from inputs to scores, such as
+// a Python torch.nn.Module) over several views of each image of a dataset (one centre crop, ten crops, shifted
+// windows), a chunk of images at a time, with the views prepared in parallel.
 #pragma once
 
 #include <torch/types.h>
@@ -14,6 +15,20 @@
 #include "wavetwin/models/model.h"
 
 namespace wavetwin::eval {
+
+/// What the protocols evaluate: float32 inputs (B, C, n, n) on the evaluation device -> scores (B, classes).
+class Classifier {
+ public:
+  using Function = std::function<torch::Tensor(const torch::Tensor& inputs)>;
+  /// A zoo model, put in evaluation mode.
+  Classifier(models::Model& model);  // NOLINT(google-explicit-constructor): a model is a classifier
+  explicit Classifier(Function function) : function_(std::move(function)) {}
+  /// The scores of `inputs`; throws wavetwin::Error unless they are (B, classes).
+  torch::Tensor operator()(const torch::Tensor& inputs) const;
+
+ private:
+  Function function_;
+};
 
 /// How an evaluation runs.
 struct PredictOptions {
@@ -34,10 +49,10 @@ using ViewMaker = std::function<torch::Tensor(const torch::Tensor& image, int64_
 /// Receives the logits float32 (B, V, classes) of a chunk of images (on the CPU) and their labels int64 (B).
 using ViewConsumer = std::function<void(const torch::Tensor& logits, const torch::Tensor& labels)>;
 
-/// Runs `model` (in eval mode, without gradients) over the `views` views of each image chosen by `options.limit`.
+/// Runs `classify` (without gradients) over the `views` views of each image chosen by `options.limit`.
 /// Returns the number of images evaluated; images that cannot be decoded are skipped and appended to
 /// `failures` (when given), or stop the evaluation with wavetwin::Error when `options.strict`.
-int64_t predict_views(models::Model& model, const data::Dataset& dataset, int64_t views,
+int64_t predict_views(const Classifier& classify, const data::Dataset& dataset, int64_t views,
                       const ViewMaker& make_views, const ViewConsumer& consume, const PredictOptions& options,
                       std::vector<data::LoadFailure>* failures = nullptr);
 

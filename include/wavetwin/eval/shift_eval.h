@@ -31,6 +31,7 @@ struct ShiftOptions {
   /// The reference's quirk: windows not normalised (x / 255 only). By default they are normalised as in
   /// training.
   bool reference_quirks = false;
+  std::vector<double> mean, std;  ///< empty: the training's normalisation
 };
 
 /// S when ShiftOptions::max_step is 0: 8 for inputs larger than 64 pixels (ImageNet), else 4 (CIFAR-10).
@@ -44,7 +45,7 @@ struct ShiftScores {
   int64_t images = 0;
 };
 
-ShiftScores evaluate_shifts(models::Model& model, const data::Dataset& dataset, const ShiftOptions& shifts,
+ShiftScores evaluate_shifts(const Classifier& classify, const data::Dataset& dataset, const ShiftOptions& shifts,
                             const PredictOptions& options, std::vector<data::LoadFailure>* failures = nullptr);
 
 struct ConsistencyOptions {
@@ -53,12 +54,15 @@ struct ConsistencyOptions {
   /// offsets uniform in [0, resize - size)^2. 0: default_tencrop_resize (256 for 224: Zhang's [0, 32)^2).
   int64_t resize = 0;
   uint64_t seed = 0;
+  /// Position of the dataset's first image in a longer stream of batches (eval::Audit): the draws of an image
+  /// depend on the seed and its position.
+  int64_t first_index = 0;
   std::vector<double> mean, std;  ///< empty: the training's normalisation
 };
 
 /// The percentage of images whose top-1 predictions agree on two random crops; the draws depend only on
 /// the seed and the image's index.
-double evaluate_consistency(models::Model& model, const data::Dataset& dataset, const ConsistencyOptions& consistency,
+double evaluate_consistency(const Classifier& classify, const data::Dataset& dataset, const ConsistencyOptions& consistency,
                             const PredictOptions& options, std::vector<data::LoadFailure>* failures = nullptr);
 
 }  // namespace wavetwin::eval

@@ -22,7 +22,7 @@ namespace wavetwin::runs {
 
 enum class RunStatus {
   kRunning,      ///< training, or killed without a chance to say so
-  kInterrupted,  ///< stopped before the recipe's last epoch (--stop-after); resumable
+  kInterrupted,  ///< stopped before the recipe's last epoch (--stop-after, or by the user); resumable
   kFinished,     ///< the recipe's last epoch is done
   kFailed,       ///< stopped by an error (RunRecord::failure says which)
 };

@@ -1,0 +1,99 @@
+"""The workflows from Python over the same run store as the command line: train, evaluate, report; Ctrl-C
+during training leaves a resumable run; errors arrive as ValueError with the library's message."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+
+import pytest
+import torch
+
+import wavetwin
+from test_audit import tiny_mnist  # noqa: F401 (fixture)
+
+CLI = os.environ.get("WAVETWIN_CLI", "build/wavetwin")
+SPEC = "resnet18 --twin cmod"
+RECIPE = dict(epochs=2, batch=10, size=28, holdout=1)
+
+
+def test_train_evaluate_report_share_the_command_lines_store(tiny_mnist, tmp_path):  # noqa: F811
+    store = str(tmp_path / "runs" / "wavetwin.db")
+    data = f"mnist:{tiny_mnist}"
+    updates = []
+    trained = wavetwin.train(SPEC, data, name="tiny", store=store, seed=3, progress=updates.append, **RECIPE)
+    assert trained.run.status == "finished" and trained.epochs_done == 2
+    assert [e.epoch for e in trained.epochs] == [1, 2]
+    assert trained.run.options["seed"] == 3
+    assert any(u.epoch == 2 and u.batch == u.batches for u in updates)
+    assert os.path.exists(os.path.join(trained.checkpoint_dir, "last.pt"))
+
+    evaluated = wavetwin.evaluate("tiny", store=store, protocols=["onecrop", "shifts"], max_shift=2, max_step=1,
+                                  progress=False)
+    assert evaluated.recorded and evaluated.run == "tiny" and evaluated.images == 14
+    assert {s.metric for s in evaluated.scores} >= {"onecrop_top1", "kl", "flip_rate"}
+
+    listed = subprocess.run([CLI, "runs", "list", "--store", store], capture_output=True, text=True, check=True)
+    assert "tiny" in listed.stdout and "finished" in listed.stdout
+
+    written = wavetwin.report(out=str(tmp_path / "report"), store=store)
+    assert [row.model for row in written.rows] == ["tiny"]
+    assert written.rows[0].onecrop_top1 == pytest.approx(evaluated.onecrop.top1)
+    assert any(f.endswith("report.md") for f in written.files)
+    assert "tiny" in open(tmp_path / "report" / "report.md").read()
+
+
+def test_ctrl_c_stops_training_and_the_run_resumes(tiny_mnist, tmp_path):  # noqa: F811
+    store = str(tmp_path / "wavetwin.db")
+    data = f"mnist:{tiny_mnist}"
+    first_epoch = tmp_path / "cut" / "last.pt"
+
+    def press_ctrl_c_after_the_first_epoch():
+        while not first_epoch.exists():
+            time.sleep(0.005)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    # Without a progress function no Python runs during the call: only the library's check stops it.
+    presser = threading.Thread(target=press_ctrl_c_after_the_first_epoch)
+    presser.start()
+    recipe = dict(RECIPE, epochs=4)
+    with pytest.raises(KeyboardInterrupt):
+        wavetwin.train(SPEC, data, name="cut", store=store, progress=False, **recipe)
+    presser.join()
+    with sqlite3.connect(store) as db:  # the store as the command line reads it
+        status, epochs = db.execute("SELECT status, (SELECT COUNT(*) FROM epochs WHERE run = runs.id) FROM runs "
+                                    "WHERE name = 'cut'").fetchone()
+    assert status == "interrupted" and 1 <= epochs < 4
+    resumed = wavetwin.train(SPEC, data, name="cut", store=store, resume=True, progress=False, **recipe)
+    assert resumed.run.status == "finished"
+    assert [e.epoch for e in resumed.epochs] == [1, 2, 3, 4]
+
+
+def test_errors_are_value_errors_with_the_librarys_message(tmp_path):
+    with pytest.raises(ValueError, match="expected mnist:DIR"):
+        wavetwin.train(SPEC, "mnist", store=str(tmp_path / "a.db"), progress=False)
+    with pytest.raises(ValueError, match="expected epochs >= 1"):
+        wavetwin.train(SPEC, "mnist:/nowhere", epochs=0, store=str(tmp_path / "a.db"), progress=False)
+    with pytest.raises(ValueError, match="neither a run in"):
+        wavetwin.evaluate("no-such-run", store=str(tmp_path / "a.db"), progress=False)
+    with pytest.raises(ValueError, match="unknown"):
+        wavetwin.evaluate("x", protocols=["flips"], progress=False)
+    with pytest.raises(ValueError):
+        wavetwin.data.open("mnist:/nowhere")
+
+
+def test_datasets_as_torch_datasets(tiny_mnist):  # noqa: F811
+    splits = wavetwin.data.open(f"mnist:{tiny_mnist}", holdout=1)
+    assert (len(splits.train), len(splits.val), len(splits.test)) == (20, 10, 14)
+    image, label = splits.test[3]
+    assert image.shape == (1, 28, 28) and image.dtype == torch.uint8 and label == 3
+    images, labels = splits.train.tensors()
+    assert images.shape == (20, 1, 28, 28) and labels.tolist() == [i % 10 for i in range(30) if i >= 10]
+    assert torch.equal(images[0], splits.train[0][0])
+    batches = list(splits.test.batches(4, limit=7))
+    assert [len(b[1]) for b in batches] == [4, 3]
+    assert torch.equal(batches[0][0][1], splits.test[2][0])  # 7 of 14, evenly spaced: 0, 2, 4, ...
+    with pytest.raises(IndexError):
+        splits.test[14]
