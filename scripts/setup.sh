@@ -12,6 +12,7 @@ packages=(
   python3-torch python3-numpy python3-dtcwt python3-pywt python3-pil
   python3-skimage python3-torchvision
   pybind11-dev python3-dev python3-pytest
+  libgloo-dev
 )
 
 missing=()

@@ -1,0 +1,73 @@
+// wavetwin/dist/world.h: the processes of a data-parallel job (ranks) joined into one c10d process group:
+// the rendezvous on a TCPStore at the master's address, Gloo for the collectives (CPU tensors), and the
+// collectives the trainer and the evaluation need.
+//
+// The launch contract is torchrun's: RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT.
+#pragma once
+
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
+#include <torch/csrc/distributed/c10d/Store.hpp>
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wavetwin::dist {
+
+struct WorldOptions {
+  int64_t size = 1, rank = 0;
+  /// The rank's index among the ranks of its machine, and their count.
+  int64_t local_rank = 0, local_size = 1;
+  /// Where rank 0 serves the rendezvous store.
+  std::string master_addr = "127.0.0.1";
+  int64_t master_port = 29500;
+  /// How long the rendezvous and every collective may wait for the other ranks before failing.
+  std::chrono::milliseconds timeout{60000};
+};
+
+/// The options torchrun's environment gives; nullopt when WORLD_SIZE is not set. Throws wavetwin::Error
+/// naming a variable that is missing (RANK, MASTER_ADDR, MASTER_PORT with WORLD_SIZE) or out of range.
+std::optional<WorldOptions> world_from_environment();
+
+/// "HOST:PORT" as (host, port); throws wavetwin::Error naming `what` when malformed.
+std::pair<std::string, int64_t> parse_address(const std::string& address, const std::string& what = "--master");
+
+/// Checks size >= 1, 0 <= rank < size, 0 <= local_rank < local_size, a port in 1..65535, a positive timeout.
+void validate(const WorldOptions& options);
+
+/// One rank's membership of the job.
+class World {
+ public:
+  /// Joins the others: rank 0 serves the store, every rank waits for all of them. Throws wavetwin::Error
+  /// naming the master address, the rank and the timeout when they do not all arrive in time.
+  explicit World(const WorldOptions& options);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  int64_t rank() const { return options_.rank; }
+  int64_t size() const { return options_.size; }
+  const WorldOptions& options() const { return options_; }
+  const c10::intrusive_ptr<c10d::ProcessGroup>& group() const { return group_; }
+
+  /// Sums every tensor over the ranks, in place (CPU tensors of any floating or integer type).
+  void all_reduce_sum(std::vector<torch::Tensor>& tensors);
+  /// Overwrites the tensors with rank `root`'s, in place.
+  void broadcast(std::vector<torch::Tensor>& tensors, int64_t root = 0);
+  void barrier();
+
+ private:
+  WorldOptions options_;
+  c10::intrusive_ptr<c10d::Store> store_;
+  c10::intrusive_ptr<c10d::ProcessGroup> group_;
+};
+
+/// Every parameter and buffer of `module` set to rank 0's: all ranks start from the same model.
+void broadcast_module(World& world, torch::nn::Module& module);
+
+}  // namespace wavetwin::dist
