@@ -87,6 +87,7 @@ void bind_data(py::module_& m) {
         if (const auto* t = dynamic_cast<const data::TensorDataset*>(&d)) return std::make_pair(t->images(), t->labels());
         return std::nullopt;
       });
+  m.def("evenly_spaced", &data::evenly_spaced, py::arg("size"), py::arg("count"));
   m.def(
       "open_data",
       [](const std::string& spec, const std::string& cache, std::optional<int64_t> holdout, bool strict) {

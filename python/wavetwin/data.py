@@ -60,9 +60,8 @@ class Dataset(torch.utils.data.Dataset):
         """(images, labels) batches in order, for wavetwin.audit: images uint8 (N, C, H, W), or a list of
         (C, H, W) images when they are read from files of any size. ``limit``: this many images, evenly spaced
         over the dataset (as ``wavetwin eval --limit``)."""
-        size = len(self)
-        count = size if limit is None or limit >= size else limit
-        indices = [i * size // count for i in range(count)]
+        indices = _C.evenly_spaced(len(self), limit or 0)
+        count = len(indices)
         held = self._cpp.tensors()
         for start in range(0, count, batch_size):
             chosen = indices[start : start + batch_size]
