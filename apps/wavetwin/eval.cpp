@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <memory>
 
+#include <filesystem>
+
 #include "commands.h"
+#include "distributed.h"
 #include "output.h"
 #include "print.h"
 #include "wavetwin/error.h"
@@ -19,10 +22,14 @@ struct EvalFlags {
   std::string split = "test", device = "cpu";
   std::optional<int64_t> holdout;
   int64_t limit = 0, shift_limit = 0, seed = 0, threads = 0;
+  DistributedFlags distributed;
 };
 
 void run(EvalFlags& f) {
   eval::EvaluateRunOptions& o = f.options;
+  if (launch_ranks(f.distributed, (std::filesystem::path(o.store).parent_path() / "logs").string())) return;
+  const std::unique_ptr<dist::World> world = join_world(f.distributed, f.threads);
+  if (world) o.shard = dist::evaluation_shard(*world);
   if (f.threads > 0) at::set_num_threads(static_cast<int>(f.threads));
   o.protocols.clear();
   for (const auto& m : f.modes) {
@@ -106,6 +113,7 @@ Runner add_eval(CLI::App& app) {
   sub->add_option("--store", o.store, "Run store (SQLite)")->capture_default_str();
   sub->add_option("--cache", o.cache, "Folder for decoded-dataset caches (default: beside the data)");
   sub->add_flag("--strict", o.strict, "Stop at the first corrupt image instead of skipping it");
+  add_distributed_flags(sub, f->distributed);
   return [sub, f] {
     if (sub->parsed()) run(*f);
   };

@@ -3,7 +3,10 @@
 #include <memory>
 #include <sstream>
 
+#include <filesystem>
+
 #include "commands.h"
+#include "distributed.h"
 #include "output.h"
 #include "print.h"
 #include "wavetwin/error.h"
@@ -17,6 +20,7 @@ struct TrainFlags {
   std::optional<int64_t> holdout;
   int64_t seed = 0;
   std::string device = "cpu";
+  DistributedFlags distributed;
 };
 
 std::vector<double> parse_numbers(const std::string& text, const std::string& option) {
@@ -34,6 +38,9 @@ std::vector<double> parse_numbers(const std::string& text, const std::string& op
 
 void run(TrainFlags& f) {
   train::TrainRunOptions& o = f.options;
+  if (launch_ranks(f.distributed, (std::filesystem::path(o.store).parent_path() / "logs").string())) return;
+  const std::unique_ptr<dist::World> world = join_world(f.distributed, o.threads);
+  o.world = world.get();
   if (f.schedule) o.overrides.schedule = train::parse_schedule(*f.schedule);
   if (f.lambdas) o.overrides.lambdas = parse_numbers(*f.lambdas, "--lambdas");
   // --holdout -1 asks for the dataset's reference split, which every preset uses.
@@ -44,7 +51,13 @@ void run(TrainFlags& f) {
   o.on_start = print_train_start;
   o.progress = training_progress();
   o.warn = warnings("train");
-  print_trained(train::train_run(o));
+  const train::TrainRunResult result = train::train_run(o);
+  if (!world || world->rank() == 0) {
+    print_trained(result);
+  } else {
+    std::printf("rank %lld of %lld: trained to epoch %lld\n", static_cast<long long>(world->rank()),
+                static_cast<long long>(world->size()), static_cast<long long>(result.state.epoch));
+  }
 }
 
 }  // namespace
@@ -96,13 +109,14 @@ Runner add_train(CLI::App& app) {
   sub->add_option("--store", o.store, "Run store (SQLite); checkpoints go beside it in NAME/")->capture_default_str();
   sub->add_option("--cache", o.cache, "Folder for decoded-dataset caches (default: beside the data)");
   sub->add_option("--seed", f->seed, "Seed of the initialisation, the shuffles and the augmentation");
-  sub->add_option("--threads", o.threads, "Compute threads (default: all cores)");
+  sub->add_option("--threads", o.threads, "Compute threads (default: all cores, divided among the local ranks)");
   sub->add_option("--loader-threads", o.loader_threads, "Data-loading threads (default: all cores)");
   sub->add_option("--keep-every", o.keep_every, "Also keep the checkpoint of every Nth epoch");
   add_optional(sub, "--stop-after", o.stop_after, "Stop after N epochs in this call (resume later)");
   sub->add_option("--device", f->device, "cpu, or cuda when built against a CUDA libtorch")->capture_default_str();
   sub->add_flag("--resume", o.resume, "Continue the run NAME from its last checkpoint");
   sub->add_flag("--strict", o.strict, "Stop at the first corrupt image instead of skipping it");
+  add_distributed_flags(sub, f->distributed);
   return [sub, f] {
     if (sub->parsed()) run(*f);
   };

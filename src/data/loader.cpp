@@ -10,12 +10,21 @@
 
 namespace wavetwin::data {
 
+Slice batch_slice(int64_t items, int64_t parts, int64_t part) {
+  WAVETWIN_CHECK(items >= 0 && parts >= 1 && part >= 0 && part < parts, "batch split: ", items, " samples, part ",
+                 part, " of ", parts, "; expected samples >= 0 and 0 <= part < parts");
+  const int64_t base = items / parts, extra = items % parts;
+  return {part * base + std::min(part, extra), base + (part < extra ? 1 : 0)};
+}
+
 Loader::Loader(std::shared_ptr<const Dataset> dataset, TransformOptions transform, LoaderOptions options)
     : dataset_(std::move(dataset)), transform_(std::move(transform)), options_(options) {
   WAVETWIN_CHECK(dataset_ && dataset_->size() > 0, "loader: empty dataset; expected at least one sample");
   WAVETWIN_CHECK(options_.batch >= 1 && options_.prefetch >= 1 && options_.threads >= 0, "loader: batch ",
                  options_.batch, ", prefetch ", options_.prefetch, ", threads ", options_.threads,
                  "; expected batch >= 1, prefetch >= 1, threads >= 0");
+  WAVETWIN_CHECK(options_.parts >= 1 && options_.part >= 0 && options_.part < options_.parts, "loader: part ",
+                 options_.part, " of ", options_.parts, "; expected 0 <= part < parts");
   WAVETWIN_CHECK(!options_.drop_last || dataset_->size() >= options_.batch, "loader: ", dataset_->size(),
                  " samples with drop_last and batch ", options_.batch, "; expected at least one full batch");
 }
@@ -59,7 +68,10 @@ void Loader::start(int64_t epoch, int64_t first) {
 }
 
 Batch Loader::make_batch(int64_t b) {
-  const int64_t begin = b * options_.batch, end = std::min<int64_t>(begin + options_.batch, dataset_->size());
+  const int64_t first = b * options_.batch;
+  const Slice part = batch_slice(std::min<int64_t>(options_.batch, dataset_->size() - first), options_.parts,
+                                 options_.part);
+  const int64_t begin = first + part.offset, end = begin + part.count;
   std::vector<torch::Tensor> images;
   Batch batch;
   std::vector<int64_t> labels;
@@ -138,8 +150,8 @@ bool Loader::next(Batch& batch) {
     ++next_to_give_;
     lock.unlock();
     changed_.notify_all();
-    // A batch whose every sample failed is skipped.
-    if (ready.images.defined()) {
+    // A batch whose every sample failed is skipped (a part of one is not: the other parts go on).
+    if (ready.images.defined() || options_.parts > 1) {
       batch = std::move(ready);
       return true;
     }

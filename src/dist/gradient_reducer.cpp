@@ -35,7 +35,12 @@ GradientReducer::GradientReducer(World& world, torch::nn::Module& module, Gradie
 
 GradientReducer::~GradientReducer() = default;
 
-void GradientReducer::prepare_forward() { reducer_->prepare_for_forward(); }
+void GradientReducer::prepare_forward() {
+  // As DistributedDataParallel before each synchronised forward: after the first backward pass the buckets
+  // are rebuilt once in the order the gradients became ready (agreed with rank 0; a collective).
+  reducer_->rebuild_buckets();
+  reducer_->prepare_for_forward();
+}
 
 void GradientReducer::prepare_backward(const torch::Tensor& output) { reducer_->prepare_for_backward({output}); }
 

@@ -1,22 +1,14 @@
-// src/dist/shard.cpp: a batch split across ranks.
+// src/dist/shard.cpp: the weight of a rank's share of a batch.
 #include "wavetwin/dist/shard.h"
-
-#include <algorithm>
 
 #include "wavetwin/error.h"
 
 namespace wavetwin::dist {
 
-Slice rank_slice(int64_t items, int64_t world, int64_t rank) {
-  WAVETWIN_CHECK(items >= 0 && world >= 1 && rank >= 0 && rank < world, "batch split: ", items, " samples, rank ",
-                 rank, " of ", world, "; expected samples >= 0 and 0 <= rank < world");
-  const int64_t base = items / world, extra = items % world;
-  return {rank * base + std::min(rank, extra), base + (rank < extra ? 1 : 0)};
-}
-
-double loss_weight(const Slice& slice, int64_t items, int64_t world) {
-  if (slice.count == 0) return 0;
-  return static_cast<double>(slice.count) * static_cast<double>(world) / static_cast<double>(items);
+double loss_weight(int64_t count, int64_t items, int64_t world) {
+  WAVETWIN_CHECK(count >= 0 && count <= items && items >= 1 && world >= 1, "batch share: ", count, " of ", items,
+                 " samples over ", world, " ranks; expected 0 <= share <= samples, samples >= 1, ranks >= 1");
+  return static_cast<double>(count) * static_cast<double>(world) / static_cast<double>(items);
 }
 
 }  // namespace wavetwin::dist

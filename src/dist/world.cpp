@@ -5,8 +5,12 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <limits>
+#include <map>
+#include <sstream>
+#include <thread>
 
 #include "wavetwin/error.h"
 
@@ -38,15 +42,11 @@ int64_t required(const char* name) {
   return integer(*value, name);
 }
 
-// The collective's failure (a lost rank, a timeout) as wavetwin::Error naming what was being done.
-void wait(const c10::intrusive_ptr<c10d::Work>& work, const WorldOptions& o, const char* what) {
-  try {
-    work->wait();
-  } catch (const std::exception& e) {
-    WAVETWIN_FAIL("distributed ", what, " on rank ", o.rank, " of ", o.size, " failed (another rank stopped, or ",
-                  "did not answer within ", o.timeout.count() / 1000.0, " s): ", e.what());
-  }
-}
+std::string heartbeat_key(int64_t rank) { return "wavetwin/heartbeat/" + std::to_string(rank); }
+
+constexpr std::chrono::milliseconds kBeat{250};
+// How long a heartbeat may stand still before its rank counts as lost: many beats, for loaded machines.
+constexpr std::chrono::milliseconds kRollCall{3000};
 
 }  // namespace
 
@@ -87,6 +87,8 @@ std::optional<WorldOptions> world_from_environment() {
 
 World::World(const WorldOptions& options) : options_(options) {
   validate(options_);
+  // A write to the socket of a rank that died must fail with an error to report, not kill this process.
+  std::signal(SIGPIPE, SIG_IGN);
   c10d::TCPStoreOptions store;
   store.port = static_cast<uint16_t>(options_.master_port);
   store.isServer = options_.rank == 0;
@@ -97,9 +99,19 @@ World::World(const WorldOptions& options) : options_(options) {
   try {
     store_ = c10::make_intrusive<c10d::TCPStore>(options_.master_addr, store);
     auto gloo = c10d::ProcessGroupGloo::Options::create(options_.timeout);
-    gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+    // torchrun's GLOO_SOCKET_IFNAME (comma-separated interfaces) picks the network; otherwise Gloo uses the
+    // address this host's name resolves to.
+    if (const auto interfaces = variable("GLOO_SOCKET_IFNAME")) {
+      std::stringstream names(*interfaces);
+      for (std::string name; std::getline(names, name, ',');) {
+        gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
+      }
+    } else {
+      gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+    }
     group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(store_, static_cast<int>(options_.rank),
                                                           static_cast<int>(options_.size), gloo);
+    if (options_.size > 1) heartbeat_ = std::thread([this] { beat(); });
   } catch (const std::exception& e) {
     WAVETWIN_FAIL("distributed rendezvous at ", where, " (rank ", options_.rank, " of ", options_.size,
                   ") did not complete within ", options_.timeout.count() / 1000.0, " s; expected every rank to ",
@@ -107,11 +119,88 @@ World::World(const WorldOptions& options) : options_(options) {
   }
 }
 
-World::~World() = default;
+World::~World() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  stop_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+}
+
+void World::beat() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stop_.wait_for(lock, kBeat, [this] { return stopping_; })) {
+    try {
+      store_->add(heartbeat_key(rank()), 1);
+    } catch (const std::exception&) {
+      return;  // the store is gone with rank 0: lost_ranks() says so
+    }
+  }
+}
+
+std::vector<int64_t> World::lost_ranks(std::chrono::milliseconds wait) {
+  try {
+    std::vector<int64_t> before;
+    for (int64_t r = 0; r < size(); ++r) before.push_back(store_->add(heartbeat_key(r), 0));
+    std::this_thread::sleep_for(wait);
+    std::vector<int64_t> lost;
+    for (int64_t r = 0; r < size(); ++r) {
+      if (r != rank() && store_->add(heartbeat_key(r), 0) == before[r]) lost.push_back(r);
+    }
+    return lost;
+  } catch (const std::exception&) {
+    return {0};
+  }
+}
+
+void World::fail(const std::string& what, const std::string& cause) {
+  const std::vector<int64_t> lost = lost_ranks(kRollCall);
+  std::string who;
+  for (const int64_t r : lost) who += (who.empty() ? "" : ", ") + std::to_string(r);
+  std::string verdict;
+  if (lost == std::vector<int64_t>{0} && rank() != 0) {
+    verdict = "lost rank 0 (its rendezvous store is gone); ";
+  } else if (!lost.empty()) {
+    verdict = "lost rank" + std::string(lost.size() > 1 ? "s " : " ") + who + " (no heartbeat for " +
+              std::to_string(kRollCall.count() / 1000) + " s); ";
+  }
+  WAVETWIN_FAIL("distributed ", what, " on rank ", rank(), " of ", size(), " failed: ", verdict, cause,
+                lost.empty() ? "" : "; resume the run with --resume once every rank can start");
+}
+
+namespace {
+
+// The collective's failure (a lost rank, a timeout) as wavetwin::Error naming what was being done.
+void wait(World& world, const c10::intrusive_ptr<c10d::Work>& work, const char* what) {
+  try {
+    work->wait();
+  } catch (const std::exception& e) {
+    world.fail(what, e.what());
+  }
+}
+
+}  // namespace
 
 void World::all_reduce_sum(std::vector<torch::Tensor>& tensors) {
   if (size() == 1 || tensors.empty()) return;
-  wait(group_->allreduce(tensors), options_, "sum");
+  // c10d's all-reduce takes one tensor (its copies on several devices): the tensors of each type travel
+  // flattened into one.
+  std::map<c10::ScalarType, std::vector<size_t>> by_type;
+  for (size_t i = 0; i < tensors.size(); ++i) by_type[tensors[i].scalar_type()].push_back(i);
+  torch::NoGradGuard no_grad;
+  for (const auto& [type, indices] : by_type) {
+    std::vector<torch::Tensor> flat;
+    for (const size_t i : indices) flat.push_back(tensors[i].reshape(-1));
+    std::vector<torch::Tensor> one{torch::cat(flat)};
+    wait(*this, group_->allreduce(one), "sum");
+    int64_t offset = 0;
+    for (const size_t i : indices) {
+      const int64_t n = tensors[i].numel();
+      tensors[i].copy_(one[0].narrow(0, offset, n).view_as(tensors[i]));
+      offset += n;
+    }
+  }
 }
 
 void World::broadcast(std::vector<torch::Tensor>& tensors, int64_t root) {
@@ -120,13 +209,13 @@ void World::broadcast(std::vector<torch::Tensor>& tensors, int64_t root) {
   o.rootRank = root;
   for (auto& tensor : tensors) {  // one tensor per call: Gloo's broadcast takes one input per process
     std::vector<torch::Tensor> one{tensor};
-    wait(group_->broadcast(one, o), options_, "broadcast");
+    wait(*this, group_->broadcast(one, o), "broadcast");
   }
 }
 
 void World::barrier() {
   if (size() == 1) return;
-  wait(group_->barrier(), options_, "barrier");
+  wait(*this, group_->barrier(), "barrier");
 }
 
 void broadcast_module(World& world, torch::nn::Module& module) {
@@ -135,6 +224,16 @@ void broadcast_module(World& world, torch::nn::Module& module) {
   for (const auto& p : module.parameters()) tensors.push_back(p);
   for (const auto& b : module.buffers()) tensors.push_back(b);
   world.broadcast(tensors, 0);
+}
+
+void broadcast_buffers(World& world, torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> tensors = module.buffers();
+  world.broadcast(tensors, 0);
+}
+
+eval::Shard evaluation_shard(World& world) {
+  return {world.rank(), world.size(), [&world](std::vector<torch::Tensor>& tensors) { world.all_reduce_sum(tensors); }};
 }
 
 }  // namespace wavetwin::dist

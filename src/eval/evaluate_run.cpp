@@ -118,6 +118,7 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
   predict.device = o.device;
   predict.limit = o.limit.value_or(0);
   predict.strict = o.strict;
+  predict.shard = o.shard;
 
   for (const Protocol protocol : ordered(o.protocols)) {
     predict.progress = progress(protocol_name(protocol));
@@ -168,7 +169,7 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
       score(runs::Metric::kConsistency, *result.consistency);
     }
   }
-  if (target.run) {
+  if (target.run && o.shard.rank == 0) {
     store->put_scores(target.run->id, result.scores);
     result.recorded = true;
   }

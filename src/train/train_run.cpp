@@ -4,8 +4,10 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <memory>
 
 #include "wavetwin/data/source.h"
+#include "wavetwin/dist/world.h"
 #include "wavetwin/error.h"
 #include "wavetwin/models/model.h"
 
@@ -19,7 +21,8 @@ void to_json(nlohmann::json& json, const RunSettings& s) {
           {"keep_every", s.keep_every},
           {"train_images", s.train_images ? nlohmann::json(*s.train_images) : nlohmann::json()},
           {"strict", s.strict},
-          {"device", s.device}};
+          {"device", s.device},
+          {"world_size", s.world_size}};
 }
 
 void from_json(const nlohmann::json& json, RunSettings& s) {
@@ -35,6 +38,7 @@ void from_json(const nlohmann::json& json, RunSettings& s) {
                                                                      : std::optional<int64_t>(images.get<int64_t>());
     s.strict = json.at("strict").get<bool>();
     s.device = json.at("device").get<std::string>();
+    s.world_size = json.value("world_size", int64_t{1});
   } catch (const nlohmann::json::exception& e) {
     WAVETWIN_FAIL("run options: ", e.what(), "; expected the options of a run of wavetwin train");
   }
@@ -70,25 +74,30 @@ TrainRunResult train_run(const TrainRunOptions& o) {
   }
   const std::string model_name = spec.paper_name().empty() ? o.model : spec.paper_name();
   const std::string name = o.name.value_or(model_name + "-" + data.name);
-  runs::RunStore store(o.store);
+  const bool leader = !o.world || o.world->rank() == 0;
   const std::string checkpoint_dir = (std::filesystem::path(o.store).parent_path() / name).string();
+  std::unique_ptr<runs::RunStore> store;
   int64_t run = 0;
-  if (o.resume) {
-    const runs::RunRecord record = store.get(name);
-    WAVETWIN_CHECK(record.spec == spec.readable() && record.dataset == o.data, "--resume ", name, ": the run trains ",
-                   record.spec, " on ", record.dataset, "; expected the same model and data, got ", spec.readable(),
-                   " on ", o.data);
-    run = record.id;
-  } else {
-    RunSettings settings;
-    settings.recipe = recipe, settings.seed = o.seed, settings.threads = o.threads;
-    settings.loader_threads = o.loader_threads, settings.keep_every = o.keep_every;
-    settings.train_images = o.train_images, settings.strict = o.strict, settings.device = o.device.str();
-    runs::RunRecord record;
-    record.name = name, record.spec = spec.readable(), record.dataset = o.data, record.recipe = recipe.name;
-    record.size = recipe.size, record.holdout = recipe.holdout;
-    record.options = settings, record.code_version = runs::code_version();
-    run = store.create_run(record);
+  if (leader) {
+    store = std::make_unique<runs::RunStore>(o.store);
+    if (o.resume) {
+      const runs::RunRecord record = store->get(name);
+      WAVETWIN_CHECK(record.spec == spec.readable() && record.dataset == o.data, "--resume ", name,
+                     ": the run trains ", record.spec, " on ", record.dataset,
+                     "; expected the same model and data, got ", spec.readable(), " on ", o.data);
+      run = record.id;
+    } else {
+      RunSettings settings;
+      settings.recipe = recipe, settings.seed = o.seed, settings.threads = o.threads;
+      settings.loader_threads = o.loader_threads, settings.keep_every = o.keep_every;
+      settings.train_images = o.train_images, settings.strict = o.strict, settings.device = o.device.str();
+      settings.world_size = o.world ? o.world->size() : 1;
+      runs::RunRecord record;
+      record.name = name, record.spec = spec.readable(), record.dataset = o.data, record.recipe = recipe.name;
+      record.size = recipe.size, record.holdout = recipe.holdout;
+      record.options = settings, record.code_version = runs::code_version();
+      run = store->create_run(record);
+    }
   }
   torch::manual_seed(o.seed);
   const auto model = models::make_model(spec);
@@ -102,7 +111,8 @@ TrainRunResult train_run(const TrainRunOptions& o) {
   options.device = o.device;
   options.stop_after = o.stop_after;
   options.progress = o.progress;
-  Trainer trainer(model, data, options, &store, run);
+  options.world = o.world;
+  Trainer trainer(model, data, options, store.get(), run);
   if (o.resume) trainer.resume();
   if (o.on_start) {
     o.on_start({name, spec.readable(), o.data, recipe.name, data.train->size(), data.val ? data.val->size() : 0,
@@ -110,8 +120,10 @@ TrainRunResult train_run(const TrainRunOptions& o) {
   }
   trainer.run();
   TrainRunResult result;
-  result.run = store.get(name);
-  result.epochs = store.epochs(run);
+  if (store) {
+    result.run = store->get(name);
+    result.epochs = store->epochs(run);
+  }
   result.state = trainer.state();
   result.checkpoint_dir = checkpoint_dir;
   result.store = o.store;

@@ -2,12 +2,18 @@
 #include "wavetwin/train/trainer.h"
 
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "wavetwin/data/loader.h"
+#include "wavetwin/dist/gradient_reducer.h"
+#include "wavetwin/dist/shard.h"
+#include "wavetwin/dist/world.h"
 #include "wavetwin/error.h"
 #include "wavetwin/eval/accuracy.h"
 
@@ -42,18 +48,76 @@ Trainer::Trainer(std::shared_ptr<models::Model> model, data::DataSplits data, Tr
   optimizer_ = std::make_unique<torch::optim::SGD>(
       model_->parameters(),
       torch::optim::SGDOptions(learning_rate(r, 0)).momentum(r.momentum).weight_decay(r.weight_decay));
+  if (dist::World* world = options_.world) {
+    const int64_t micro = std::min(r.batch / r.accumulate, data_.train->size());
+    WAVETWIN_CHECK(micro >= world->size(), "distributed training: batches of ", micro, " images over ",
+                   world->size(), " ranks; expected at least one image per rank (a larger --batch, a smaller ",
+                   "--accumulate, or fewer ranks)");
+    dist::broadcast_module(*world, *model_);
+    reducer_ = std::make_unique<dist::GradientReducer>(*world, *model_);
+  }
 }
+
+Trainer::~Trainer() = default;
+
+bool Trainer::leader() const { return !options_.world || options_.world->rank() == 0; }
 
 void Trainer::resume() {
   const std::string last = options_.checkpoint_dir + "/last.pt";
-  WAVETWIN_CHECK(std::filesystem::exists(last), last, ": no checkpoint to resume from; expected a run that ",
-                 "completed at least one epoch");
-  state_ = runs::load_checkpoint(last, *model_, optimizer_.get());
+  dist::World* world = options_.world;
+  const bool found = !leader() || std::filesystem::exists(last);
+  if (!world || world->size() == 1) {
+    WAVETWIN_CHECK(found, last, ": no checkpoint to resume from; expected a run that completed at least one epoch");
+    state_ = runs::load_checkpoint(last, *model_, optimizer_.get());
+    model_->to(options_.device);
+    return;
+  }
+  // Rank 0's checkpoint is sent to the others, which need not share its file system.
+  std::vector<torch::Tensor> size{torch::full({1}, int64_t{-1}, torch::kInt64)};
+  std::string bytes;
+  if (leader() && found) {
+    std::ifstream in(last, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+    size[0].fill_(static_cast<int64_t>(bytes.size()));
+  }
+  world->broadcast(size, 0);
+  const int64_t length = size[0].item<int64_t>();
+  WAVETWIN_CHECK(length >= 0, last, " (on rank 0): no checkpoint to resume from; expected a run that completed at ",
+                 "least one epoch");
+  std::vector<torch::Tensor> content{leader() ? torch::from_blob(bytes.data(), {length}, torch::kUInt8).clone()
+                                              : torch::empty({length}, torch::kUInt8)};
+  world->broadcast(content, 0);
+  std::string path = last;
+  if (!leader()) {
+    path = (std::filesystem::temp_directory_path() /
+            ("wavetwin-resume-" + std::to_string(::getpid()) + ".pt")).string();
+    std::ofstream out(path, std::ios::binary);
+    out.write(static_cast<const char*>(content[0].data_ptr()), length);
+    WAVETWIN_CHECK(out.good(), path, ": the checkpoint received from rank 0 could not be written");
+  }
+  try {
+    state_ = runs::load_checkpoint(path, *model_, optimizer_.get());
+  } catch (...) {
+    if (!leader()) std::filesystem::remove(path);
+    throw;
+  }
+  if (!leader()) std::filesystem::remove(path);
   model_->to(options_.device);
+}
+
+void Trainer::sync_gradients() {
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : model_->parameters()) {
+    if (p.grad().defined()) grads.push_back(p.grad());
+  }
+  options_.world->all_reduce_sum(grads);
+  for (auto& g : grads) g.div_(static_cast<double>(options_.world->size()));
 }
 
 runs::EpochRecord Trainer::train_epoch(int64_t epoch) {
   const Recipe& r = options_.recipe;
+  dist::World* world = options_.world;
+  const int64_t ranks = world ? world->size() : 1;
   const double lr = learning_rate(r, epoch);
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
   data::TransformOptions transform = data::default_transform(true, r.size, data_.train->channels());
@@ -64,58 +128,94 @@ runs::EpochRecord Trainer::train_epoch(int64_t epoch) {
   loader_options.seed = options_.seed;
   loader_options.threads = options_.loader_threads;
   loader_options.strict = options_.strict;
+  loader_options.parts = ranks;
+  loader_options.part = world ? world->rank() : 0;
   data::Loader loader(data_.train, transform, loader_options);
-  const int64_t steps = (loader.batches() + r.accumulate - 1) / r.accumulate;
+  const int64_t micros = loader.batches();
+  const int64_t steps = (micros + r.accumulate - 1) / r.accumulate;
 
   model_->train();
   const auto start = Clock::now();
   double loss_sum = 0;
-  int64_t images = 0, step = 0, sub = 0;
+  int64_t images = 0, all_images = 0, step = 0, sub = 0, micro = 0;
   const layers::TwinConv twin = model_->twin();
   loader.start(epoch);
   data::Batch b;
   optimizer_->zero_grad();
+  const auto apply = [&] {
+    optimizer_->step();
+    optimizer_->zero_grad();
+    sub = 0;
+    ++step;
+  };
   while (loader.next(b)) {
+    const bool sync_point = sub + 1 == r.accumulate || micro + 1 == micros;
+    ++micro;
+    const int64_t count = b.images.defined() ? b.labels.size(0) : 0;
+    int64_t items = count;  // in the whole (micro-)batch, over the ranks
+    if (world) {
+      std::vector<torch::Tensor> counts{torch::zeros({ranks}, torch::kInt64)};
+      counts[0][world->rank()] = count;
+      world->all_reduce_sum(counts);
+      items = counts[0].sum().item<int64_t>();
+      if (counts[0].min().item<int64_t>() == 0) {
+        // A rank whose part failed to decode entirely: every rank leaves this micro-batch out.
+        if (sync_point && sub > 0) {
+          sync_gradients();
+          apply();
+        }
+        continue;
+      }
+    }
+    const bool reduce = reducer_ && sync_point;
+    if (reduce) reducer_->prepare_forward();
     const torch::Tensor logits = model_->forward(b.images.to(options_.device));
-    torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels.to(options_.device));
-    const double value = loss.item<double>();
+    const torch::Tensor mean = torch::nn::functional::cross_entropy(logits, b.labels.to(options_.device));
+    const double value = mean.item<double>();
     WAVETWIN_CHECK(std::isfinite(value), "epoch ", epoch + 1, ", batch ", step + 1, ": the loss is ", value,
                    "; stopped (lower the learning rate); the last good checkpoint is ",
                    state_.epoch > 0 ? options_.checkpoint_dir + "/last.pt" : std::string("none (first epoch)"));
+    torch::Tensor loss = world ? mean * dist::loss_weight(count, items, ranks) : mean;
     if (twin && !r.lambdas.empty()) loss = loss + twin->selection_penalty(r.lambdas);
-    (loss / static_cast<double>(r.accumulate)).backward();
-    loss_sum += value * b.labels.size(0);
-    images += b.labels.size(0);
+    loss = loss / static_cast<double>(r.accumulate);
+    if (reduce) reducer_->prepare_backward(loss);
+    loss.backward();
+    loss_sum += value * static_cast<double>(count);
+    images += count;
+    all_images += items;
     if (++sub == r.accumulate) {
-      optimizer_->step();
-      optimizer_->zero_grad();
-      sub = 0;
-      ++step;
+      apply();
       if (options_.progress) {
         const double elapsed = seconds_since(start);
-        options_.progress({epoch + 1, r.epochs, step, steps, loss_sum / images, images / elapsed,
-                           elapsed / step * (steps - step), false});
+        options_.progress({epoch + 1, r.epochs, step, steps, loss_sum / static_cast<double>(images),
+                           static_cast<double>(all_images) / elapsed, elapsed / static_cast<double>(step) * static_cast<double>(steps - step), false});
       }
     }
   }
-  if (sub > 0) {
-    optimizer_->step();
-    optimizer_->zero_grad();
-  }
+  if (sub > 0) apply();
   runs::EpochRecord record;
   record.epoch = epoch + 1;
   record.lr = lr;
-  record.train_loss = images ? loss_sum / images : 0;
+  if (world) {
+    // The epoch's mean loss over every rank's images; rank 0's running statistics for the evaluation.
+    std::vector<torch::Tensor> totals{torch::tensor({loss_sum, static_cast<double>(images)}, torch::kFloat64)};
+    world->all_reduce_sum(totals);
+    loss_sum = totals[0][0].item<double>();
+    images = static_cast<int64_t>(totals[0][1].item<double>());
+    dist::broadcast_buffers(*world, *model_);
+  }
+  record.train_loss = images ? loss_sum / static_cast<double>(images) : 0;
   record.seconds = seconds_since(start);
-  record.images_per_second = images / record.seconds;
+  record.images_per_second = static_cast<double>(images) / record.seconds;
   if (data_.val) {
     if (options_.progress) options_.progress({epoch + 1, r.epochs, steps, steps, record.train_loss, 0, 0, true});
     eval::CropOptions crop;
     crop.size = r.size;
     eval::PredictOptions predict;
-    predict.batch = std::max<int64_t>(64, loader_options.batch);
+    predict.batch = std::max<int64_t>(64, loader_options.batch / ranks);
     predict.device = options_.device;
     predict.strict = options_.strict;
+    if (world) predict.shard = dist::evaluation_shard(*world);
     const eval::TopK val = eval::evaluate_onecrop(*model_, *data_.val, crop, predict);
     record.val_top1 = val.top1;
     record.val_top5 = val.top5;
@@ -124,6 +224,7 @@ runs::EpochRecord Trainer::train_epoch(int64_t epoch) {
 }
 
 void Trainer::checkpoint(const runs::EpochRecord& record) {
+  if (!leader()) return;
   const std::string dir = options_.checkpoint_dir;
   runs::save_checkpoint(dir + "/last.pt", *model_, *optimizer_, state_);
   const bool best = state_.best_epoch == record.epoch;
@@ -145,7 +246,20 @@ void Trainer::run() {
                                            : options_.recipe.epochs;
   try {
     for (int64_t epoch = state_.epoch; epoch < last; ++epoch) {
-      const runs::EpochRecord record = train_epoch(epoch);
+      runs::EpochRecord record;
+      try {
+        record = train_epoch(epoch);
+      } catch (const Error&) {
+        throw;
+      } catch (const Interrupted&) {
+        throw;
+      } catch (const std::exception& e) {
+        // The gradient reducer's collectives fail inside the backward pass, as libtorch's or Gloo's errors.
+        if (!options_.world) throw;
+        const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+        options_.world->fail("training (epoch " + std::to_string(epoch + 1) + ")",
+                             torch_error ? torch_error->what_without_backtrace() : e.what());
+      }
       state_.epoch = epoch + 1;
       state_.seconds += record.seconds;
       // The reference's best-epoch rule: an improvement of more than 1e-4 (no validation: the latest epoch).

@@ -8,6 +8,7 @@
 #include "wavetwin/data/image.h"
 #include "wavetwin/data/source.h"
 #include "wavetwin/data/tensor_io.h"
+#include "wavetwin/dist/launch.h"
 #include "wavetwin/models/model.h"
 #include "wavetwin/report/plot.h"
 #include "wavetwin/runs/checkpoint.h"
@@ -303,6 +304,71 @@ TEST_F(CliTest, TrainKilledAndResumedEqualsUninterrupted) {
   EXPECT_EQ(runs::load_checkpoint(dir_ + "/runs/k/last.pt", *b, nullptr).epoch, 4);
   const auto pb = b->named_parameters();
   for (const auto& p : a->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+}
+
+// --nproc 2 trains one recorded run on two ranks (rank 1's output in the log folder) and evaluates it on two
+// ranks with the scores of one process; ranks started by hand with --world-size/--rank/--master, or with
+// torchrun's variables, train a run as well.
+TEST_F(CliTest, TrainAndEvalOnTwoRanks) {
+  test::write_image_folder(dir_ + "/tiny");
+  const std::string store = " --store " + dir_ + "/runs/runs.db";
+  const std::string train = "train 'resnet18 --classes 3' --data folder:" + dir_ + "/tiny --holdout 2 --epochs 2 "
+                            "--batch 6 --size 16 --lr 0.02" + store;
+  std::string out;
+  ASSERT_EQ(wavetwin(train + " --name d --nproc 2", &out), 0) << out;
+  EXPECT_NE(out.find("epoch   2"), std::string::npos) << out;
+  std::ifstream log(dir_ + "/runs/logs/rank-1.log");
+  const std::string rank1((std::istreambuf_iterator<char>(log)), {});
+  EXPECT_NE(rank1.find("rank 1 of 2: trained to epoch 2"), std::string::npos) << rank1;
+  ASSERT_EQ(wavetwin("runs export d --json" + store, &out), 0) << out;
+  EXPECT_NE(out.find("\"world_size\": 2"), std::string::npos) << out;
+
+  const std::string eval = "eval d --split val --mode all --batch 40" + store;
+  const auto recorded = [&] {
+    runs::RunStore runs(dir_ + "/runs/runs.db");
+    return runs.scores(runs.get("d").id);
+  };
+  ASSERT_EQ(wavetwin(eval, &out), 0) << out;
+  const std::vector<runs::Score> single = recorded();
+  ASSERT_EQ(wavetwin(eval + " --nproc 2", &out), 0) << out;
+  const std::vector<runs::Score> shared = recorded();
+  ASSERT_EQ(shared.size(), single.size());
+  ASSERT_EQ(single.size(), 71u);
+  for (size_t i = 0; i < single.size(); ++i) {
+    // float32 scores of the same images in batches of other sizes: equal to a few units of 1e-7.
+    EXPECT_NEAR(shared[i].value, single[i].value, 1e-4 * std::max(1.0, std::abs(single[i].value)))
+        << runs::metric_name(single[i].metric);
+  }
+
+  // Two ranks started by hand: ENVIRONMENT wavetwin train ... FLAGS, each in the background.
+  const auto two_ranks = [&](const std::string& name, const std::function<std::string(int)>& environment,
+                             const std::function<std::string(int)>& flags) {
+    std::ofstream script(dir_ + "/" + name + ".sh");
+    for (int r = 0; r < 2; ++r) {
+      script << environment(r) << " " << WAVETWIN_CLI_PATH << " " << train << " --name " << name << flags(r) << " > "
+             << dir_ << "/" << name << r << ".log 2>&1 &\n";
+    }
+    script << "s=0; for p in $(jobs -p); do wait $p || s=1; done; cat " << dir_ << "/" << name << "?.log; exit $s\n";
+    script.close();
+    return test::run_command("bash " + dir_ + "/" + name + ".sh", &out);
+  };
+  const int64_t port = dist::free_port();
+  EXPECT_EQ(two_ranks("h", [](int) { return std::string(); }, [&](int r) {
+    return " --world-size 2 --rank " + std::to_string(r) + " --master 127.0.0.1:" + std::to_string(port);
+  }), 0) << out;
+  const int64_t other = dist::free_port();
+  EXPECT_EQ(two_ranks("t", [&](int r) {
+    return "RANK=" + std::to_string(r) + " WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(other);
+  }, [](int) { return std::string(); }), 0) << out;
+  runs::RunStore runs(dir_ + "/runs/runs.db");
+  for (const char* name : {"h", "t"}) {
+    EXPECT_EQ(runs.get(name).status, runs::RunStatus::kFinished) << name;
+    EXPECT_EQ(runs.get(name).options.at("world_size"), 2) << name;
+  }
+  EXPECT_EQ(wavetwin(train + " --name x --world-size 2", &out), 2);
+  EXPECT_NE(out.find("--world-size and --rank go together"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin(train + " --name x --nproc 2 --rank 0", &out), 2);
+  EXPECT_NE(out.find("--nproc starts the ranks itself"), std::string::npos) << out;
 }
 
 TEST_F(CliTest, EvalRecordsScoresOnceAndReportPutsRunsBesideThePaper) {

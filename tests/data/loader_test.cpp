@@ -143,10 +143,72 @@ TEST_F(LoaderTest, WindowedJpegDecodingGivesTheSameSamples) {
   std::filesystem::remove_all(dir);
 }
 
+TEST_F(LoaderTest, BatchSlicesAreContiguousDisjointCoveringAndBalanced) {
+  for (int64_t parts = 1; parts <= 5; ++parts) {
+    for (int64_t items = 0; items <= 23; ++items) {
+      int64_t next = 0;
+      for (int64_t part = 0; part < parts; ++part) {
+        const Slice s = batch_slice(items, parts, part);
+        EXPECT_EQ(s.offset, next) << items << " over " << parts;
+        EXPECT_LE(std::abs(s.count - items / parts), 1);
+        next += s.count;
+      }
+      EXPECT_EQ(next, items);
+    }
+  }
+  EXPECT_THROW_WITH(batch_slice(5, 2, 2), "part 2 of 2");
+}
+
+// The parts of the loaders of several ranks, put side by side, are the single loader's batches: the same
+// samples, the same crops and flips, for dataset sizes that do not divide by the batch or the ranks.
+TEST_F(LoaderTest, PartsOfEveryBatchTogetherAreTheSingleLoadersBatches) {
+  for (const int64_t size : {7, 10, 13}) {
+    const auto images = torch::randint(0, 256, {size, 12, 12, 3}, torch::kInt64).to(torch::kUInt8);
+    const auto data = std::make_shared<TensorDataset>(images, torch::arange(size) % 4,
+                                                      std::vector<std::string>{"a", "b", "c", "d"}, "random");
+    TransformOptions t = small();
+    t.scale = {0.3, 1.0};
+    LoaderOptions options;
+    options.batch = 4;
+    options.seed = 5;
+    options.threads = 2;
+    for (const int64_t epoch_index : {0, 3}) {
+      Loader single(data, t, options);
+      const std::vector<Batch> whole = epoch(single, epoch_index);
+      for (const int64_t parts : {2, 3, 5}) {
+        std::vector<std::vector<Batch>> shares;
+        for (int64_t part = 0; part < parts; ++part) {
+          LoaderOptions o = options;
+          o.parts = parts, o.part = part;
+          Loader loader(data, t, o);
+          shares.push_back(epoch(loader, epoch_index));
+          ASSERT_EQ(shares.back().size(), whole.size()) << "every rank makes every step";
+        }
+        // Equal to the single loader's indices: the parts are disjoint and cover what it covers.
+        for (size_t b = 0; b < whole.size(); ++b) {
+          std::vector<torch::Tensor> pieces;
+          std::vector<int64_t> indices;
+          for (const auto& share : shares) {
+            if (!share[b].images.defined()) continue;  // an empty part (fewer samples than ranks)
+            pieces.push_back(share[b].images);
+            indices.insert(indices.end(), share[b].indices.begin(), share[b].indices.end());
+          }
+          EXPECT_EQ(indices, whole[b].indices) << size << " images, " << parts << " parts, batch " << b;
+          EXPECT_TRUE(torch::equal(torch::cat(pieces), whole[b].images)) << size << " images, " << parts << " parts";
+        }
+      }
+    }
+  }
+}
+
 TEST_F(LoaderTest, BadOptionsAreNamed) {
   LoaderOptions options;
   options.batch = 0;
   EXPECT_THROW_WITH(Loader(toy(), small(), options), "batch 0");
+  options.batch = 5;
+  options.parts = 2, options.part = 2;
+  EXPECT_THROW_WITH(Loader(toy(), small(), options), "loader: part 2 of 2; expected 0 <= part < parts");
+  options.parts = 1, options.part = 0;
   options.batch = 40;
   options.drop_last = true;
   EXPECT_THROW_WITH(Loader(toy(), small(), options), "expected at least one full batch");

@@ -1,11 +1,21 @@
-// tests/dist/tiny_model.h: the data-parallel equivalence workload shared by the test and its rank processes:
-// a float64 two-layer network without batch norm, global batches drawn from a fixed seed, SGD with momentum.
+// tests/dist/tiny_model.h: the data-parallel equivalence workloads shared by the test and its rank processes:
+// a float64 two-layer network without batch norm, global batches drawn from a fixed seed, SGD with momentum;
+// and the trainer's own loop (train::Trainer) on a float64 convolutional model and 40 random images.
 #pragma once
 
 #include <torch/torch.h>
 
 #include <functional>
+#include <memory>
+#include <string>
+#include <thread>
 #include <vector>
+
+#include "wavetwin/data/dataset.h"
+#include "wavetwin/data/source.h"
+#include "wavetwin/dist/world.h"
+#include "wavetwin/models/model.h"
+#include "wavetwin/train/trainer.h"
 
 namespace wavetwin::test {
 
@@ -39,6 +49,70 @@ inline void train_tiny(TinyNet& net, const std::function<torch::Tensor(int, cons
     loss_of(step, x, labels).backward();
     sgd.step();
   }
+}
+
+/// A model of the zoo's interface without batch norm or dropout, computing in float64 (its input is converted),
+/// so that a step on the whole batch and the ranks' steps on its parts differ by rounding only.
+class TinyConvNet : public models::Model {
+ public:
+  TinyConvNet() : models::Model(spec()) {
+    conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 4, 3)));
+    fc = register_module("fc", torch::nn::Linear(4, 3));
+    to(torch::kFloat64);
+  }
+  static models::ModelSpec spec() {
+    models::ModelSpec s;
+    s.classes = 3;
+    return s;
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    return fc(torch::relu(conv(x.to(torch::kFloat64))).mean({2, 3}));
+  }
+  torch::Tensor forward_traced(const torch::Tensor& x, std::vector<models::TraceStep>&) override { return forward(x); }
+  torch::nn::Conv2d conv{nullptr};
+  torch::nn::Linear fc{nullptr};
+};
+
+/// How a trainer run of the tiny workload goes.
+struct TinyRun {
+  std::string checkpoint_dir;
+  int64_t epochs = 2;
+  std::optional<int64_t> stop_after;
+  bool resume = false;
+  /// Pause after every step (gives the killed-rank test time to act).
+  int64_t step_delay_ms = 0;
+};
+
+/// Trains TinyConvNet with train::Trainer on 40 random 12 x 12 images (10 for validation): batches of 12 in two
+/// micro-batches of 6 (split unevenly over 4 ranks), three steps an epoch. Returns the trained parameters.
+inline std::vector<torch::Tensor> train_tiny_trainer(dist::World* world, const TinyRun& run) {
+  torch::manual_seed(5);
+  const auto images = torch::randint(0, 256, {50, 12, 12, 3}, torch::kInt64).to(torch::kUInt8);
+  const auto labels = torch::randint(0, 3, {50}, torch::kInt64);
+  const std::vector<std::string> classes{"a", "b", "c"};
+  data::DataSplits splits;
+  splits.train = std::make_shared<data::TensorDataset>(images.narrow(0, 0, 40), labels.narrow(0, 0, 40), classes, "train");
+  splits.val = std::make_shared<data::TensorDataset>(images.narrow(0, 40, 10), labels.narrow(0, 40, 10), classes, "val");
+  // Each rank initialises its own model differently: the trainer starts them all from rank 0's.
+  torch::manual_seed(17 + (world ? static_cast<uint64_t>(world->rank()) : 0));
+  auto model = std::make_shared<TinyConvNet>();
+  train::TrainerOptions options;
+  options.recipe.batch = 12, options.recipe.accumulate = 2, options.recipe.size = 8, options.recipe.crop_scale = 0.3;
+  options.recipe.epochs = run.epochs, options.recipe.lr = 0.05, options.recipe.schedule = train::Schedule::kConstant;
+  options.checkpoint_dir = run.checkpoint_dir;
+  options.seed = 11;
+  options.loader_threads = 1;
+  options.stop_after = run.stop_after;
+  options.world = world;
+  if (run.step_delay_ms > 0) {
+    options.progress = [delay = run.step_delay_ms](const train::Progress&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    };
+  }
+  train::Trainer trainer(model, splits, options, nullptr, 0);
+  if (run.resume) trainer.resume();
+  trainer.run();
+  return model->parameters();
 }
 
 }  // namespace wavetwin::test

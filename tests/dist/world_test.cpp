@@ -1,20 +1,25 @@
-// tests/dist/world_test.cpp: torchrun's environment read and checked; batches split disjoint and covering;
+// tests/dist/world_test.cpp: torchrun's environment read and checked; the ranks' loss weights give the batch mean;
 // ranks started as processes on loopback: 2 and 3 ranks train the tiny float64 network to the weights of one
-// process with the whole batch; a rendezvous missing a rank fails in bounded time naming the master.
+// process with the whole batch, and so does the trainer on 2 and 4 ranks, also when resumed on another number
+// of ranks; a rendezvous missing a rank fails in bounded time naming the master; a killed rank stops the
+// others in bounded time, naming it, and the run resumes.
 #include "wavetwin/dist/world.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <torch/torch.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
 
 #include "support/support.h"
 #include "tiny_model.h"
+#include "wavetwin/data/loader.h"
+#include "wavetwin/dist/launch.h"
 #include "wavetwin/dist/shard.h"
 
 namespace wavetwin::dist {
@@ -71,47 +76,31 @@ TEST(WorldOptionsTest, TorchrunsEnvironmentIsReadAndChecked) {
   EXPECT_THROW_WITH(validate(bad), "master port 70000; expected 1..65535");
 }
 
-TEST(ShardTest, SlicesAreDisjointCoveringAndBalanced) {
+TEST(ShardTest, TheRanksWeightedMeansAverageToTheBatchMean) {
   for (int64_t world = 1; world <= 5; ++world) {
-    for (int64_t items = 0; items <= 23; ++items) {
-      int64_t next = 0;
+    for (int64_t items = 1; items <= 23; ++items) {
       for (int64_t rank = 0; rank < world; ++rank) {
-        const Slice s = rank_slice(items, world, rank);
-        EXPECT_EQ(s.offset, next) << items << " over " << world;  // contiguous, in rank order: disjoint
-        EXPECT_LE(std::abs(s.count - items / world), 1);
-        next += s.count;
+        const int64_t count = data::batch_slice(items, world, rank).count;
         // The ranks' mean of w_r * (sum over the slice) / n_r weighs every sample 1 / items.
-        const double per_sample = s.count ? loss_weight(s, items, world) / static_cast<double>(world * s.count) : 0;
-        EXPECT_NEAR(per_sample, s.count ? 1.0 / static_cast<double>(items) : 0, 1e-15);
+        const double per_sample = count ? loss_weight(count, items, world) / static_cast<double>(world * count) : 0;
+        EXPECT_NEAR(per_sample, count ? 1.0 / static_cast<double>(items) : 0, 1e-15) << items << " over " << world;
       }
-      EXPECT_EQ(next, items);  // covering
     }
   }
-  EXPECT_THROW_WITH(rank_slice(5, 2, 2), "rank 2 of 2");
+  EXPECT_THROW_WITH(loss_weight(3, 2, 1), "batch share: 3 of 2 samples");
 }
 
-int free_port() {
-  const int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(s, reinterpret_cast<sockaddr*>(&address), &length);
-  close(s);
-  return ntohs(address.sin_port);
-}
-
-// Starts `ranks` of a world of `world` ranks (dist_rank MODE DIR/rank-R.pt TIMEOUT_MS) on loopback; returns
-// the shell's status (non-zero when any rank failed) and their output.
+// Starts `ranks` of a world of `world` ranks (dist_rank MODE DIR/rank-R.pt TIMEOUT_MS EXTRA) on loopback;
+// returns the shell's status (non-zero when any rank failed) and their output.
 int run_ranks(const std::string& mode, const std::string& dir, int64_t world, int64_t ranks, int64_t timeout_ms,
-              std::string* output) {
+              std::string* output, const std::string& extra = "") {
   std::string script = "pids=; ";
-  const int port = free_port();
+  const int64_t port = free_port();
   for (int64_t r = 0; r < ranks; ++r) {
     script += "RANK=" + std::to_string(r) + " WORLD_SIZE=" + std::to_string(world) +
               " MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) + " '" WAVETWIN_DIST_RANK "' " + mode +
-              " " + dir + "/rank-" + std::to_string(r) + ".pt " + std::to_string(timeout_ms) + " & pids=\"$pids $!\"; ";
+              " " + dir + "/rank-" + std::to_string(r) + ".pt " + std::to_string(timeout_ms) + extra +
+              " & pids=\"$pids $!\"; ";
   }
   script += "status=0; for p in $pids; do wait $p || status=1; done; exit $status";
   return test::run_command("bash -c '" + std::string() + [&] {
@@ -153,6 +142,156 @@ TEST_F(RanksTest, ARendezvousMissingARankFailsInBoundedTimeNamingTheMaster) {
   EXPECT_NE(output.find("distributed rendezvous at 127.0.0.1:"), std::string::npos) << output;
   EXPECT_NE(output.find("(rank 0 of 2) did not complete within 1.5 s"), std::string::npos) << output;
   EXPECT_LT(seconds, 20);
+}
+
+std::vector<torch::Tensor> load_parameters(const std::string& path) {
+  std::vector<torch::Tensor> parameters;
+  torch::load(parameters, path);
+  return parameters;
+}
+
+// float64 throughout: the ranks' sums of part gradients differ from the whole batch's by rounding only (~1e-16
+// relative per operation, a few dozen steps).
+void expect_same_parameters(const std::vector<torch::Tensor>& got, const std::vector<torch::Tensor>& want,
+                            const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].scalar_type(), torch::kFloat64) << what;
+    EXPECT_LT((got[i] - want[i]).abs().max().item<double>(), 1e-10) << what << ", parameter " << i;
+  }
+}
+
+test::TinyRun tiny_run(const std::string& checkpoint_dir, int64_t epochs) {
+  test::TinyRun run;
+  run.checkpoint_dir = checkpoint_dir;
+  run.epochs = epochs;
+  return run;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// train::Trainer with a world: each rank loads its part of every micro-batch, the reducer averages the weighted
+// gradients; 2 ranks (parts of 3) and 4 ranks (parts 2, 2, 1, 1) end where one process ends, and only rank 0
+// writes checkpoints.
+TEST_F(RanksTest, TheTrainerOnTwoAndFourRanksEqualsOneProcess) {
+  const auto single = test::train_tiny_trainer(nullptr, tiny_run(dir_ + "/single", 2));
+  for (const int64_t world : {2, 4}) {
+    const std::string ranks = dir_ + "/w" + std::to_string(world);
+    std::filesystem::create_directories(ranks);
+    std::string output;
+    ASSERT_EQ(run_ranks("trainer", ranks, world, world, 30000, &output, " " + ranks + "/ck 2 0 0 0"), 0) << output;
+    for (int64_t r = 0; r < world; ++r) {
+      expect_same_parameters(load_parameters(ranks + "/rank-" + std::to_string(r) + ".pt"), single,
+                             std::to_string(world) + " ranks, rank " + std::to_string(r));
+      if (r > 0) {
+        EXPECT_FALSE(std::filesystem::exists(ranks + "/ck-rank" + std::to_string(r))) << "rank " << r << " wrote";
+      }
+    }
+    EXPECT_TRUE(std::filesystem::exists(ranks + "/ck/last.pt"));
+  }
+}
+
+// The checkpoint does not depend on the world size: two epochs on 2 ranks, resumed on 3 ranks (which receive
+// rank 0's checkpoint: their own folders are empty), end where one process ends.
+TEST_F(RanksTest, ARunCheckpointedOnTwoRanksResumesOnThreeRanks) {
+  const auto single = test::train_tiny_trainer(nullptr, tiny_run(dir_ + "/single", 3));
+  std::string output;
+  ASSERT_EQ(run_ranks("trainer", dir_, 2, 2, 30000, &output, " " + dir_ + "/ck 3 2 0 0"), 0) << output;
+  ASSERT_EQ(run_ranks("trainer", dir_, 3, 3, 30000, &output, " " + dir_ + "/ck 3 0 1 0"), 0) << output;
+  for (int64_t r = 0; r < 3; ++r) {
+    expect_same_parameters(load_parameters(dir_ + "/rank-" + std::to_string(r) + ".pt"), single,
+                           "resumed on 3 ranks, rank " + std::to_string(r));
+  }
+}
+
+// kill -9 of rank 1 during training: rank 0 stops by itself within the roll call, naming the lost rank,
+// well before the launcher's grace runs out; resuming from rank 0's last checkpoint ends where an
+// uninterrupted run ends.
+TEST_F(RanksTest, AKilledRankStopsTheOthersInBoundedTimeAndTheRunResumes) {
+  const int64_t epochs = 30;
+  const auto single = test::train_tiny_trainer(nullptr, tiny_run(dir_ + "/single", epochs));
+  LaunchOptions launch;
+  launch.command = {WAVETWIN_DIST_RANK, "trainer", dir_ + "/k-%r.pt", "20000", dir_ + "/ck", std::to_string(epochs),
+                    "0", "0", "40"};
+  launch.nproc = 2;
+  launch.log_dir = dir_ + "/logs";
+  launch.grace = std::chrono::milliseconds(30000);
+  LaunchResult result;
+  std::thread launcher([&] { result = launch_local(launch); });
+  for (int i = 0; i < 600 && !std::filesystem::exists(dir_ + "/ck/last.pt"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const bool started = std::filesystem::exists(dir_ + "/ck/last.pt");
+  const std::string pid = read_file(dir_ + "/k-1.pt.pid");
+  ASSERT_FALSE(pid.empty());
+  std::string output;
+  test::run_command("kill -9 " + pid, &output);
+  const auto killed = std::chrono::steady_clock::now();
+  launcher.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  ASSERT_TRUE(started) << "no checkpoint within 30 s";
+  ASSERT_TRUE(result.failed_rank.has_value());
+  EXPECT_EQ(*result.failed_rank, 1);
+  EXPECT_EQ(result.reason, "was killed by signal 9");
+  EXPECT_EQ(result.exit_code, 128 + 9);
+  EXPECT_LT(seconds, 15) << "rank 0 should stop by itself, long before the launcher's 30 s grace";
+  const std::string error = read_file(dir_ + "/k-0.pt.err");
+  EXPECT_NE(error.find("on rank 0 of 2 failed: lost rank 1 (no heartbeat for 3 s)"), std::string::npos) << error;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/k-0.pt")) << "rank 0 finished before the kill";
+  std::cout << "rank 0 stopped " << seconds << " s after rank 1 was killed\n";
+  ASSERT_EQ(run_ranks("trainer", dir_, 2, 2, 30000, &output, " " + dir_ + "/ck " + std::to_string(epochs) + " 0 1 0"), 0)
+      << output;
+  expect_same_parameters(load_parameters(dir_ + "/rank-0.pt"), single, "resumed after the kill");
+}
+
+// Two network namespaces joined by a veth pair stand for two hosts: one rank in each, over the non-loopback
+// addresses (GLOO_SOCKET_IFNAME picks the veth end), trains the tiny network as one process does.
+class TwoHostsTest : public test::TempDirTest {
+ protected:
+  void TearDown() override {
+    std::string output;
+    for (const auto& ns : namespaces_) test::run_command("ip netns del " + ns + " 2>/dev/null", &output);
+    test::TempDirTest::TearDown();
+  }
+  std::vector<std::string> namespaces_;
+};
+
+TEST_F(TwoHostsTest, RanksInTwoNetworkNamespacesTrainAsOneProcess) {
+  const std::string id = std::to_string(::getpid() % 100000);
+  const std::string a = "wta" + id, b = "wtb" + id;  // namespaces, and their veth ends (at most 15 characters)
+  std::string output;
+  if (test::run_command("ip netns add " + a + " 2>&1", &output) != 0) {
+    GTEST_SKIP() << "network namespaces cannot be created here (needs root and iproute2): " << output;
+  }
+  namespaces_.push_back(a);
+  ASSERT_EQ(test::run_command("ip netns add " + b + " 2>&1", &output), 0) << output;
+  namespaces_.push_back(b);
+  const std::string setup = "ip link add " + a + " type veth peer name " + b + " && ip link set " + a + " netns " + a +
+                            " && ip link set " + b + " netns " + b + " && ip -n " + a + " addr add 10.231.0.1/24 dev " +
+                            a + " && ip -n " + b + " addr add 10.231.0.2/24 dev " + b + " && ip -n " + a + " link set " +
+                            a + " up && ip -n " + b + " link set " + b + " up && ip -n " + a + " link set lo up && ip -n " +
+                            b + " link set lo up 2>&1";
+  ASSERT_EQ(test::run_command(setup, &output), 0) << output;
+  const std::string port = "29733";
+  const auto rank = [&](int r) {
+    const std::string ns = r == 0 ? a : b;
+    return "ip netns exec " + ns + " env RANK=" + std::to_string(r) + " WORLD_SIZE=2 MASTER_ADDR=10.231.0.1 MASTER_PORT=" +
+           port + " GLOO_SOCKET_IFNAME=" + ns + " " WAVETWIN_DIST_RANK " train " + dir_ + "/rank-" + std::to_string(r) +
+           ".pt 30000";
+  };
+  ASSERT_EQ(test::run_command(rank(0) + " 2>&1 & " + rank(1) + " 2>&1; s=$?; wait $! || s=1; exit $s", &output), 0)
+      << output;
+  test::TinyNet single(17);
+  test::train_tiny(single, [&](int, const torch::Tensor& x, const torch::Tensor& labels) {
+    return torch::nn::functional::cross_entropy(single.forward(x), labels);
+  });
+  for (int r = 0; r < 2; ++r) {
+    expect_same_parameters(load_parameters(dir_ + "/rank-" + std::to_string(r) + ".pt"), single.parameters(),
+                           "two hosts, rank " + std::to_string(r));
+  }
 }
 
 }  // namespace

@@ -1,10 +1,16 @@
 // tests/eval/shift_eval_test.cpp: KL and flip rates on shifted windows against the windows scored by hand;
-// a shift-invariant model scores KL 0, flip rate 0 and consistency 100; the reference's unnormalised quirk.
+// a shift-invariant model scores KL 0, flip rate 0 and consistency 100; the reference's unnormalised quirk;
+// every protocol shared among several ranks scores as one process.
 #include "wavetwin/eval/shift_eval.h"
 
 #include <torch/torch.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "support/support.h"
+#include "wavetwin/eval/accuracy.h"
 
 namespace wavetwin::eval {
 namespace {
@@ -106,6 +112,134 @@ TEST_F(ShiftEvalTest, ConsistencyDependsOnlyOnTheSeed) {
   EXPECT_LE(a, 100);
   c.resize = 16;
   EXPECT_THROW_WITH(evaluate_consistency(model_, *dataset_, c, {}), "resize 16 for crops of 16");
+}
+
+// The ranks' all-reduce within one process: `size` threads meet at every call and each receives the sum.
+class ThreadSum {
+ public:
+  explicit ThreadSum(int64_t size) : size_(size) {}
+  void operator()(std::vector<torch::Tensor>& tensors) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const int64_t generation = generation_;
+    if (arrived_ == 0) {
+      sums_.clear();
+      for (const auto& t : tensors) sums_.push_back(t.clone());
+    } else {
+      for (size_t i = 0; i < tensors.size(); ++i) sums_[i] += tensors[i];
+    }
+    if (++arrived_ == size_) {
+      result_ = sums_;
+      arrived_ = 0;
+      ++generation_;
+      changed_.notify_all();
+    } else {
+      changed_.wait(lock, [&] { return generation_ != generation; });
+    }
+    for (size_t i = 0; i < tensors.size(); ++i) tensors[i].copy_(result_[i]);
+  }
+
+ private:
+  int64_t size_, arrived_ = 0, generation_ = 0;
+  std::vector<torch::Tensor> sums_, result_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+};
+
+// Images whose index 4 cannot be decoded.
+class OneCorrupt : public data::Dataset {
+ public:
+  explicit OneCorrupt(std::shared_ptr<data::TensorDataset> inner) : inner_(std::move(inner)) {}
+  int64_t size() const override { return inner_->size(); }
+  int64_t label(int64_t i) const override { return inner_->label(i); }
+  torch::Tensor image(int64_t i) const override {
+    if (i == 4) throw Error("corrupt");
+    return inner_->image(i);
+  }
+  std::string where(int64_t i) const override { return inner_->where(i); }
+  const std::vector<std::string>& classes() const override { return inner_->classes(); }
+  int64_t channels() const override { return inner_->channels(); }
+
+ private:
+  std::shared_ptr<data::TensorDataset> inner_;
+};
+
+struct AllScores {
+  TopK onecrop, tencrops;
+  ShiftScores shifts;
+  double consistency = 0;
+  size_t failures = 0;
+};
+
+AllScores all_protocols(const Classifier& classify, const data::Dataset& dataset, const PredictOptions& options) {
+  AllScores s;
+  std::vector<data::LoadFailure> failures;
+  CropOptions crop;
+  crop.size = 16;
+  s.onecrop = evaluate_onecrop(classify, dataset, crop, options, &failures);
+  s.tencrops = evaluate_tencrops(classify, dataset, crop, options, &failures);
+  ShiftOptions shifts;
+  shifts.size = 16, shifts.max_shift = 3, shifts.pixel_divide = 2;
+  s.shifts = evaluate_shifts(classify, dataset, shifts, options, &failures);
+  ConsistencyOptions c;
+  c.size = 16, c.seed = 2;
+  s.consistency = evaluate_consistency(classify, dataset, c, options, &failures);
+  s.failures = failures.size();
+  return s;
+}
+
+// Two and three ranks (threads joined by an in-process sum) each score their part of every chunk, with one
+// image undecodable, and every rank gets the single process's scores for all four protocols.
+TEST(ShardedEvalTest, EveryProtocolSharedAmongRanksScoresAsOneProcess) {
+  torch::manual_seed(3);
+  const auto images = torch::randint(0, 256, {11, 30, 27, 3}, torch::kUInt8);
+  const OneCorrupt dataset(std::make_shared<data::TensorDataset>(images, torch::arange(11) % 3,
+                                                                  std::vector<std::string>{"a", "b", "c"}, "t"));
+  torch::nn::Conv2d conv(torch::nn::Conv2dOptions(3, 3, 5));
+  conv->to(torch::kFloat64);
+  // float64: an image's scores do not depend on the other images of its batch beyond rounding (~1e-16).
+  const Classifier classify([&](const torch::Tensor& x) { return conv(x.to(torch::kFloat64)).mean({2, 3}) * 20; });
+  PredictOptions options;
+  options.batch = 40;  // ten crops: 4 images a chunk per rank; shifts: one image a chunk per rank
+  for (const int64_t size : {2, 3}) {
+    // One process forwarding the ranks' chunks whole: the KL means are summed chunk by chunk in the same way.
+    PredictOptions whole = options;
+    whole.batch = options.batch * size;
+    const AllScores single = all_protocols(classify, dataset, whole);
+    EXPECT_EQ(single.onecrop.images, 10);
+    EXPECT_EQ(single.failures, 4u);  // one per protocol
+    ThreadSum sum(size);
+    std::vector<AllScores> ranks(size);
+    std::vector<std::thread> threads;
+    for (int64_t r = 0; r < size; ++r) {
+      threads.emplace_back([&, r] {
+        PredictOptions o = options;
+        o.shard = {r, size, std::ref(sum)};
+        ranks[r] = all_protocols(classify, dataset, o);
+      });
+    }
+    for (auto& t : threads) t.join();
+    size_t failures = 0;
+    for (int64_t r = 0; r < size; ++r) {
+      const AllScores& s = ranks[r];
+      for (const auto& [got, want] : {std::pair{s.onecrop, single.onecrop}, std::pair{s.tencrops, single.tencrops}}) {
+        EXPECT_EQ(got.images, want.images) << size << " ranks, rank " << r;
+        EXPECT_EQ(got.top1, want.top1) << size << " ranks, rank " << r;
+        EXPECT_EQ(got.top5, want.top5) << size << " ranks, rank " << r;
+      }
+      EXPECT_EQ(s.shifts.images, single.shifts.images);
+      for (const auto& [direction, kl] : single.shifts.kl) {
+        ASSERT_EQ(s.shifts.kl.at(direction).size(), kl.size());
+        for (size_t k = 0; k < kl.size(); ++k) EXPECT_NEAR(s.shifts.kl.at(direction)[k], kl[k], 1e-12) << direction;
+        EXPECT_EQ(s.shifts.flip_rates.at(direction), single.shifts.flip_rates.at(direction)) << direction;
+      }
+      EXPECT_EQ(s.consistency, single.consistency);
+      failures += s.failures;
+    }
+    EXPECT_EQ(failures, single.failures) << "each rank reports the undecodable images of its own part";
+  }
+  PredictOptions bad;
+  bad.shard = {0, 2, {}};
+  EXPECT_THROW_WITH(evaluate_onecrop(classify, dataset, {}, bad), "shard 0 of 2; expected 0 <= rank < size, and a sum");
 }
 
 }  // namespace

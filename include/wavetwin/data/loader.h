@@ -33,9 +33,23 @@ struct LoaderOptions {
   uint64_t seed = 0;
   /// A sample that cannot be decoded stops the epoch instead of being skipped and counted.
   bool strict = false;
+  /// Data-parallel training: deliver only part `part` of `parts` of every batch (batch_slice), so that the
+  /// processes together take the batches of a single loader. A part whose samples all failed is delivered
+  /// empty rather than skipped, so that every process makes the same number of steps.
+  int64_t parts = 1, part = 0;
 };
 
-/// One batch: images float32 (B, C, H, W), labels int64 (B), and the dataset indices of its samples.
+/// Items [offset, offset + count) of a batch.
+struct Slice {
+  int64_t offset = 0, count = 0;
+};
+
+/// Part `part` of a batch of `items` split into `parts` contiguous, disjoint, covering parts, the first
+/// items % parts taking one item more. Throws wavetwin::Error for impossible arguments.
+Slice batch_slice(int64_t items, int64_t parts, int64_t part);
+
+/// One batch: images float32 (B, C, H, W), labels int64 (B), and the dataset indices of its samples; images
+/// undefined for an empty part (LoaderOptions::parts).
 struct Batch {
   torch::Tensor images, labels;
   std::vector<int64_t> indices;

@@ -1,23 +1,14 @@
-// wavetwin/dist/shard.h: how a global batch is split across the ranks. The recipe's batch is the global
-// batch: every step, rank r takes a contiguous part of the same seeded batch, so the world size does not change
-// which samples form a step, nor (with weight()) the gradient the step applies.
+// wavetwin/dist/shard.h: the exact mean over a global batch split across ranks (data::batch_slice): the
+// gradient reducer averages the ranks' gradients, so each rank's mean loss is weighted by its share.
 #pragma once
 
 #include <cstdint>
 
 namespace wavetwin::dist {
 
-/// Samples [offset, offset + count) of a batch.
-struct Slice {
-  int64_t offset = 0, count = 0;
-};
-
-/// Rank `rank`'s part of a batch of `items` samples split over `world` ranks: contiguous, disjoint, covering,
-/// the first items % world ranks taking one sample more. Throws wavetwin::Error for impossible arguments.
-Slice rank_slice(int64_t items, int64_t world, int64_t rank);
-
-/// The factor of a rank's mean loss over its slice such that the ranks' average (what the gradient reducer
-/// applies) is the mean over the whole batch: count * world / items (0 for an empty slice).
-double loss_weight(const Slice& slice, int64_t items, int64_t world);
+/// The factor of a rank's mean loss over its `count` samples such that the average over the `world` ranks
+/// (what the gradient reducer applies) is the mean over all `items` samples of the step: count * world / items.
+/// Throws wavetwin::Error for impossible arguments.
+double loss_weight(int64_t count, int64_t items, int64_t world);
 
 }  // namespace wavetwin::dist

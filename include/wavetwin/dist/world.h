@@ -2,7 +2,8 @@
 // the rendezvous on a TCPStore at the master's address, Gloo for the collectives (CPU tensors), and the
 // collectives the trainer and the evaluation need.
 //
-// The launch contract is torchrun's: RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT.
+// The launch contract is torchrun's: RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT, and
+// GLOO_SOCKET_IFNAME for the network interface(s) the collectives use.
 #pragma once
 
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
@@ -11,11 +12,16 @@
 #include <torch/types.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "wavetwin/eval/predict.h"
 
 namespace wavetwin::dist {
 
@@ -55,19 +61,36 @@ class World {
   const WorldOptions& options() const { return options_; }
   const c10::intrusive_ptr<c10d::ProcessGroup>& group() const { return group_; }
 
-  /// Sums every tensor over the ranks, in place (CPU tensors of any floating or integer type).
+  /// Sums every tensor over the ranks, in place (CPU tensors of any shapes and floating or integer types).
   void all_reduce_sum(std::vector<torch::Tensor>& tensors);
   /// Overwrites the tensors with rank `root`'s, in place.
   void broadcast(std::vector<torch::Tensor>& tensors, int64_t root = 0);
   void barrier();
 
+  /// The ranks whose heartbeat (a counter every rank advances in the store four times a second, whatever it
+  /// is doing) stands still for `wait`: {0} when the store, which rank 0 serves, is gone.
+  std::vector<int64_t> lost_ranks(std::chrono::milliseconds wait);
+  /// Throws wavetwin::Error saying that `what` failed on this rank, naming the lost ranks and the cause.
+  [[noreturn]] void fail(const std::string& what, const std::string& cause);
+
  private:
+  void beat();
+
   WorldOptions options_;
   c10::intrusive_ptr<c10d::Store> store_;
   c10::intrusive_ptr<c10d::ProcessGroup> group_;
+  std::mutex mutex_;
+  std::condition_variable stop_;
+  bool stopping_ = false;
+  std::thread heartbeat_;
 };
 
 /// Every parameter and buffer of `module` set to rank 0's: all ranks start from the same model.
 void broadcast_module(World& world, torch::nn::Module& module);
+/// Every buffer of `module` (BatchNorm's running statistics) set to rank 0's.
+void broadcast_buffers(World& world, torch::nn::Module& module);
+
+/// The evaluation share of this rank (eval::PredictOptions::shard); the world must outlive it.
+eval::Shard evaluation_shard(World& world);
 
 }  // namespace wavetwin::dist

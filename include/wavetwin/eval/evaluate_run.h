@@ -60,6 +60,9 @@ struct EvaluateRunOptions {
   bool reference_quirks = false;
   bool strict = false;
   torch::Device device = torch::kCPU;
+  /// Evaluation shared with other processes (dist::evaluation_shard): every one gets the same scores; only
+  /// the one of rank 0 records them.
+  Shard shard;
 
   /// Called with the header fields of the result (checkpoint, spec, epoch, dataset, images, size) before the
   /// first protocol runs.
@@ -80,7 +83,7 @@ struct EvaluateRunResult {
   std::optional<double> consistency;
   std::vector<runs::Score> scores;          ///< every score, as recorded
   std::vector<data::LoadFailure> failures;  ///< image evaluations skipped (undecodable)
-  bool recorded = false;                    ///< scores written into the run store
+  bool recorded = false;                    ///< scores written into the run store (by rank 0 of a shard)
   std::string store;                        ///< that run store
 };
 

@@ -30,6 +30,15 @@ class Classifier {
   Function function_;
 };
 
+/// This process's share of an evaluation that several processes run together (dist::evaluation_shard): each
+/// scores part `rank` of every chunk of images, and every process receives the whole chunk's scores, in order,
+/// so that every protocol gives the same result as one process.
+struct Shard {
+  int64_t rank = 0, size = 1;
+  /// Sums the tensors over the processes, in place (called the same number of times on every process).
+  std::function<void(std::vector<torch::Tensor>&)> sum;
+};
+
 /// How an evaluation runs.
 struct PredictOptions {
   /// Inputs forwarded at once: batch / views images with all their views (at least one image).
@@ -41,6 +50,7 @@ struct PredictOptions {
   bool strict = false;
   /// Called after each chunk with the images done and the total.
   std::function<void(int64_t done, int64_t total)> progress;
+  Shard shard;
 };
 
 /// The views of one image: uint8 (H, W, C) -> float32 (V, C, n, n), ready for the model.
@@ -51,7 +61,9 @@ using ViewConsumer = std::function<void(const torch::Tensor& logits, const torch
 
 /// Runs `classify` (without gradients) over the `views` views of each image chosen by `options.limit`.
 /// Returns the number of images evaluated; images that cannot be decoded are skipped and appended to
-/// `failures` (when given), or stop the evaluation with wavetwin::Error when `options.strict`.
+/// `failures` (when given; with a shard, this process's own), or stop the evaluation with wavetwin::Error when
+/// `options.strict`. With a shard of several processes, the scores must have one column per class of the
+/// dataset.
 int64_t predict_views(const Classifier& classify, const data::Dataset& dataset, int64_t views,
                       const ViewMaker& make_views, const ViewConsumer& consume, const PredictOptions& options,
                       std::vector<data::LoadFailure>* failures = nullptr);

@@ -27,6 +27,7 @@ struct RunSettings {
   std::optional<int64_t> train_images;  ///< training on this many images, evenly spaced; nullopt: all
   bool strict = false;
   std::string device = "cpu";
+  int64_t world_size = 1;  ///< ranks the run was started with (data-parallel); 1 in stores written before
 };
 void to_json(nlohmann::json& json, const RunSettings& settings);
 /// Throws wavetwin::Error naming a missing or mistyped key.
@@ -72,6 +73,9 @@ struct TrainRunOptions {
   /// Stop at the first corrupt image instead of skipping it.
   bool strict = false;
   torch::Device device = torch::kCPU;
+  /// This process is one rank of a data-parallel job (null: it trains alone): rank 0 opens the run store and
+  /// writes the checkpoints; the others only train. The run's checkpoints resume with any number of ranks.
+  dist::World* world = nullptr;
 
   std::function<void(const TrainRunStart&)> on_start;
   std::function<void(const Progress&)> progress;
@@ -80,8 +84,8 @@ struct TrainRunOptions {
 };
 
 struct TrainRunResult {
-  runs::RunRecord run;                   ///< as recorded at the end of this call
-  std::vector<runs::EpochRecord> epochs;  ///< every epoch of the run so far
+  runs::RunRecord run;                   ///< as recorded at the end of this call (rank 0's only)
+  std::vector<runs::EpochRecord> epochs;  ///< every epoch of the run so far (rank 0's only)
   runs::TrainState state;                 ///< epochs done, best epoch and its validation error
   std::string checkpoint_dir;
   std::string store;  ///< the run store it is recorded in

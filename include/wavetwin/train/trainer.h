@@ -5,6 +5,13 @@
 // Exactness: the model is initialised from the seed, the loader's order and augmentation depend only on
 // (seed, epoch), and each checkpoint holds the optimiser's momenta and the random generator's state, so a run
 // resumed from its last checkpoint ends with the same weights as one never interrupted (same thread count).
+//
+// Data-parallel (TrainerOptions::world): the recipe's batch is the global batch; every rank takes its part of
+// each batch (data::LoaderOptions::parts), the same samples with the same crops whatever the world size, and
+// c10d's Reducer averages the gradients during the backward pass, each rank's loss weighted by its share, so
+// that a step applies the gradient of the whole batch's mean loss. BatchNorm uses each rank's own batch
+// statistics (as DistributedDataParallel); the running statistics are rank 0's. Rank 0 alone writes the
+// checkpoints and the records; validation is shared across the ranks.
 #pragma once
 
 #include <torch/types.h>
@@ -19,6 +26,11 @@
 #include "wavetwin/runs/checkpoint.h"
 #include "wavetwin/train/recipe.h"
 #include "wavetwin/runs/run_store.h"
+
+namespace wavetwin::dist {
+class World;
+class GradientReducer;
+}  // namespace wavetwin::dist
 
 namespace wavetwin::train {
 
@@ -46,6 +58,8 @@ struct TrainerOptions {
   /// Stop after this many epochs in this call (nullopt: run to the recipe's end); the run can be resumed.
   std::optional<int64_t> stop_after;
   std::function<void(const Progress&)> progress;
+  /// This process is one rank of a data-parallel job (null: it trains alone); the world outlives the trainer.
+  dist::World* world = nullptr;
 };
 
 class Trainer {
@@ -53,7 +67,9 @@ class Trainer {
   /// `store` may be null (no records); `run` is the run's id in it.
   Trainer(std::shared_ptr<models::Model> model, data::DataSplits data, TrainerOptions options, runs::RunStore* store,
           int64_t run);
-  /// Continues from the run's last checkpoint (checkpoint_dir/last.pt). Throws wavetwin::Error when absent.
+  ~Trainer();
+  /// Continues from the run's last checkpoint (checkpoint_dir/last.pt; rank 0's, sent to the other ranks).
+  /// Throws wavetwin::Error when absent.
   void resume();
   /// Trains to the recipe's last epoch (or `stop_after` epochs); throws wavetwin::Error when the loss
   /// becomes NaN or infinite, keeping the last good checkpoint.
@@ -63,6 +79,10 @@ class Trainer {
  private:
   runs::EpochRecord train_epoch(int64_t epoch);
   void checkpoint(const runs::EpochRecord& record);
+  /// Rank 0 writes the checkpoints and the records (every process when alone).
+  bool leader() const;
+  /// Averages the gradients over the ranks without the reducer (a step whose last micro-batch was left out).
+  void sync_gradients();
 
   std::shared_ptr<models::Model> model_;
   data::DataSplits data_;
@@ -70,6 +90,7 @@ class Trainer {
   runs::RunStore* store_;
   int64_t run_;
   std::unique_ptr<torch::optim::SGD> optimizer_;
+  std::unique_ptr<dist::GradientReducer> reducer_;
   runs::TrainState state_;
 };
 
