@@ -48,7 +48,7 @@ void BM_DataParallelStep(benchmark::State& state, const std::string& name) {
     reducer = std::make_unique<wavetwin::dist::GradientReducer>(*w, *model);
   }
   const auto step = [&](bool reduce) {
-    sgd.zero_grad();
+    wavetwin::dist::zero_gradients(*model);
     if (reduce && reducer) reducer->prepare_forward();
     const torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x), labels);
     if (reduce && reducer) reducer->prepare_backward(loss);

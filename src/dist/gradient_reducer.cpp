@@ -29,7 +29,7 @@ GradientReducer::GradientReducer(World& world, torch::nn::Module& module, Gradie
   buckets_ = static_cast<int64_t>(reversed.size());
   reducer_ = std::make_unique<c10d::Reducer>(parameters, reversed, reversed_limits, world.group(),
                                              std::vector<bool>(parameters.size(), false), options.bucket_bytes,
-                                             /*find_unused_parameters=*/false, /*gradient_as_bucket_view=*/false,
+                                             /*find_unused_parameters=*/false, /*gradient_as_bucket_view=*/true,
                                              names, options.first_bucket_bytes);
 }
 
@@ -40,6 +40,13 @@ void GradientReducer::prepare_forward() {
   // are rebuilt once in the order the gradients became ready (agreed with rank 0; a collective).
   reducer_->rebuild_buckets();
   reducer_->prepare_for_forward();
+}
+
+void zero_gradients(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.parameters()) {
+    if (p.grad().defined()) p.mutable_grad().zero_();
+  }
 }
 
 void GradientReducer::prepare_backward(const torch::Tensor& output) { reducer_->prepare_for_backward({output}); }

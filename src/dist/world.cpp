@@ -67,6 +67,7 @@ void validate(const WorldOptions& o) {
                  o.master_port, "; expected 1..65535");
   WAVETWIN_CHECK(!o.master_addr.empty(), "master address empty; expected a host name or IP address");
   WAVETWIN_CHECK(o.timeout.count() > 0, "distributed timeout ", o.timeout.count(), " ms; expected > 0");
+  WAVETWIN_CHECK(o.collective_threads >= 1, "collective threads ", o.collective_threads, "; expected >= 1");
 }
 
 std::optional<WorldOptions> world_from_environment() {
@@ -99,6 +100,7 @@ World::World(const WorldOptions& options) : options_(options) {
   try {
     store_ = c10::make_intrusive<c10d::TCPStore>(options_.master_addr, store);
     auto gloo = c10d::ProcessGroupGloo::Options::create(options_.timeout);
+    gloo->threads = static_cast<int>(options_.collective_threads);
     // torchrun's GLOO_SOCKET_IFNAME (comma-separated interfaces) picks the network; otherwise Gloo uses the
     // address this host's name resolves to.
     if (const auto interfaces = variable("GLOO_SOCKET_IFNAME")) {

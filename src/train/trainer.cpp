@@ -141,10 +141,10 @@ runs::EpochRecord Trainer::train_epoch(int64_t epoch) {
   const layers::TwinConv twin = model_->twin();
   loader.start(epoch);
   data::Batch b;
-  optimizer_->zero_grad();
+  dist::zero_gradients(*model_);
   const auto apply = [&] {
     optimizer_->step();
-    optimizer_->zero_grad();
+    dist::zero_gradients(*model_);
     sub = 0;
     ++step;
   };

@@ -13,6 +13,7 @@
 
 #include "wavetwin/data/dataset.h"
 #include "wavetwin/data/source.h"
+#include "wavetwin/dist/gradient_reducer.h"
 #include "wavetwin/dist/world.h"
 #include "wavetwin/models/model.h"
 #include "wavetwin/train/trainer.h"
@@ -45,7 +46,7 @@ inline void train_tiny(TinyNet& net, const std::function<torch::Tensor(int, cons
   torch::optim::SGD sgd(net.parameters(), torch::optim::SGDOptions(0.1).momentum(0.9));
   for (int step = 0; step < kTinySteps; ++step) {
     const auto [x, labels] = tiny_batch(step);
-    sgd.zero_grad();
+    dist::zero_gradients(net);  // the reducer's gradients are views: zeroed in place
     loss_of(step, x, labels).backward();
     sgd.step();
   }

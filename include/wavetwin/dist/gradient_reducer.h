@@ -23,8 +23,9 @@ struct GradientReducerOptions {
   int64_t bucket_bytes = int64_t{25} << 20, first_bucket_bytes = int64_t{1} << 20;
 };
 
-/// Usage, per step on every rank: prepare_forward(); out = model(x); loss = f(out); prepare_backward(loss);
-/// loss.backward(); optimizer.step(). Every trainable parameter must receive a gradient in every step.
+/// Usage, per step on every rank: zero_gradients(module); prepare_forward(); out = model(x); loss = f(out);
+/// prepare_backward(loss); loss.backward(); optimizer.step(). Every trainable parameter must receive a
+/// gradient in every step. The gradients are views of the reducer's buckets (no copy in and out of them).
 class GradientReducer {
  public:
   /// The module's trainable parameters (requires_grad), in registration order, bucketed by size.
@@ -43,5 +44,9 @@ class GradientReducer {
   std::unique_ptr<c10d::Reducer> reducer_;
   int64_t buckets_ = 0;
 };
+
+/// Zeroes the module's gradients in place: libtorch's Optimizer::zero_grad() detaches them in place, which the
+/// reducer's bucket views do not allow.
+void zero_gradients(torch::nn::Module& module);
 
 }  // namespace wavetwin::dist
