@@ -1,5 +1,6 @@
 // apps/wavetwin/train.cpp: `wavetwin train`: flags to train::TrainRunOptions, the run's epochs printed.
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 
@@ -48,6 +49,9 @@ void run(TrainFlags& f) {
   if (o.train_images == 0) o.train_images.reset();  // --train-images 0: all, as the flag always meant
   o.seed = static_cast<uint64_t>(f.seed);
   o.device = parse_device(f.device);
+  // torchrun counts the group's restarts (--max-restarts): a restarted group continues from the checkpoint.
+  const char* restarts = std::getenv("TORCHELASTIC_RESTART_COUNT");
+  o.restart = restarts != nullptr && std::atoi(restarts) > 0;
   o.on_start = print_train_start;
   o.progress = training_progress();
   o.warn = warnings("train");

@@ -77,10 +77,24 @@ TrainRunResult train_run(const TrainRunOptions& o) {
   const bool leader = !o.world || o.world->rank() == 0;
   const std::string checkpoint_dir = (std::filesystem::path(o.store).parent_path() / name).string();
   std::unique_ptr<runs::RunStore> store;
+  if (leader) store = std::make_unique<runs::RunStore>(o.store);
+  bool resume = o.resume;
+  if (o.restart && !resume) {
+    // Rank 0 decides, from its store and checkpoint folder, and tells the others.
+    if (leader) {
+      const bool recorded = store->find(name).has_value();
+      resume = recorded && std::filesystem::exists(checkpoint_dir + "/last.pt");
+      if (recorded && !resume) store->remove(name);
+    }
+    if (o.world) {
+      std::vector<torch::Tensor> decision{torch::full({1}, int64_t{resume ? 1 : 0}, torch::kInt64)};
+      o.world->broadcast(decision, 0);
+      resume = decision[0].item<int64_t>() != 0;
+    }
+  }
   int64_t run = 0;
   if (leader) {
-    store = std::make_unique<runs::RunStore>(o.store);
-    if (o.resume) {
+    if (resume) {
       const runs::RunRecord record = store->get(name);
       WAVETWIN_CHECK(record.spec == spec.readable() && record.dataset == o.data, "--resume ", name,
                      ": the run trains ", record.spec, " on ", record.dataset,
@@ -113,7 +127,7 @@ TrainRunResult train_run(const TrainRunOptions& o) {
   options.progress = o.progress;
   options.world = o.world;
   Trainer trainer(model, data, options, store.get(), run);
-  if (o.resume) trainer.resume();
+  if (resume) trainer.resume();
   if (o.on_start) {
     o.on_start({name, spec.readable(), o.data, recipe.name, data.train->size(), data.val ? data.val->size() : 0,
                 trainer.state().epoch + 1, recipe.epochs});

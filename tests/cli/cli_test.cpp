@@ -371,6 +371,24 @@ TEST_F(CliTest, TrainAndEvalOnTwoRanks) {
   EXPECT_NE(out.find("--nproc starts the ranks itself"), std::string::npos) << out;
 }
 
+// Under torchrun --max-restarts the restarted command (the same, without --resume; torchrun sets
+// TORCHELASTIC_RESTART_COUNT) continues the run from its last checkpoint, or starts it afresh when the failed
+// attempt left none.
+TEST_F(CliTest, ARestartedTorchrunGroupContinuesTheRunByItself) {
+  test::write_image_folder(dir_ + "/tiny");
+  const std::string train = "train 'resnet18 --classes 3' --data folder:" + dir_ + "/tiny --holdout 2 --epochs 2 "
+                            "--batch 6 --size 16 --store " + dir_ + "/runs/runs.db --name r";
+  const std::string restarted = "TORCHELASTIC_RESTART_COUNT=1 " + std::string(WAVETWIN_CLI_PATH) + " " + train;
+  std::string out;
+  ASSERT_EQ(wavetwin(train + " --stop-after 1", &out), 0) << out;
+  ASSERT_EQ(test::run_command(restarted, &out), 0) << out;
+  EXPECT_NE(out.find("from epoch 2 of 2"), std::string::npos) << out;
+  std::filesystem::remove_all(dir_ + "/runs/r");  // as if the first attempt died before its first checkpoint
+  ASSERT_EQ(test::run_command(restarted, &out), 0) << out;
+  EXPECT_NE(out.find("from epoch 1 of 2"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin(train, &out), 2);  // not restarted: the name is taken
+}
+
 TEST_F(CliTest, EvalRecordsScoresOnceAndReportPutsRunsBesideThePaper) {
   test::write_image_folder(dir_ + "/tiny");
   const std::string store = " --store " + dir_ + "/runs/runs.db";

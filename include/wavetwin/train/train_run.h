@@ -70,6 +70,9 @@ struct TrainRunOptions {
   std::optional<int64_t> stop_after;
   /// Continue the run `name` from its last checkpoint instead of creating it.
   bool resume = false;
+  /// A restarted job (torchrun --max-restarts sets TORCHELASTIC_RESTART_COUNT): continue the run from its last
+  /// checkpoint if it has one, otherwise start it afresh (replacing a record left without a checkpoint).
+  bool restart = false;
   /// Stop at the first corrupt image instead of skipping it.
   bool strict = false;
   torch::Device device = torch::kCPU;
