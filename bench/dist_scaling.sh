@@ -12,7 +12,8 @@ port=29611
 # images/s of BM_DataParallelStep, and its exposed communication per step, from Google Benchmark's console line.
 ours() {
   "$build/wavetwin_bench" --benchmark_filter=DataParallelStep "$@" 2>/dev/null | grep 'BM_DataParallelStep' |
-    sed -E 's/.*exposed_comm_ms=([-0-9.k]+).*items_per_second=([0-9.k]+)\/s.*/\2 images\/s, exposed communication \1 ms per step/'
+    sed -E -e 's/.*exposed_comm_ms=([-0-9.k]+).*items_per_second=([0-9.k]+)\/s.*/\2 images\/s, exposed communication \1 ms per step/' \
+      -e 's/.*items_per_second=([0-9.k]+)\/s.*/\1 images\/s/'
 }
 two_ranks() {  # COMMAND...: rank 1 in the background, rank 0 in the foreground
   port=$((port + 1))
