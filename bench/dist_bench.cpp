@@ -10,7 +10,6 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "wavetwin/data/loader.h"
 #include "wavetwin/dist/gradient_reducer.h"
@@ -33,8 +32,8 @@ void BM_DataParallelStep(benchmark::State& state, const std::string& name) {
   constexpr int64_t kBatch = 256;
   World* w = world();
   const int64_t ranks = w ? w->size() : 1;
-  const auto cores = static_cast<int64_t>(std::max(1U, std::thread::hardware_concurrency()));
-  torch::set_num_threads(static_cast<int>(std::max<int64_t>(1, cores / (w ? w->options().local_size : 1))));
+  const wavetwin::dist::WorldOptions alone;
+  torch::set_num_threads(static_cast<int>(wavetwin::dist::threads_per_rank(w ? w->options() : alone)));
   torch::manual_seed(0);
   const auto model = wavetwin::models::make_model(wavetwin::models::parse_model_spec(name));
   model->train();

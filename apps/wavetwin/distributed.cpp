@@ -4,7 +4,6 @@
 #include <fstream>
 #include <iterator>
 #include <set>
-#include <thread>
 #include <vector>
 
 #include "output.h"
@@ -92,10 +91,7 @@ std::unique_ptr<dist::World> join_world(const DistributedFlags& f, int64_t& thre
   }
   if (!options) return nullptr;
   options->timeout = std::chrono::milliseconds(static_cast<int64_t>(f.timeout * 1000));
-  if (threads == 0) {
-    const auto cores = static_cast<int64_t>(std::max(1U, std::thread::hardware_concurrency()));
-    threads = std::max<int64_t>(1, cores / options->local_size);
-  }
+  if (threads == 0) threads = dist::threads_per_rank(*options);
   return std::make_unique<dist::World>(*options);
 }
 

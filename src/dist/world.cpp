@@ -5,6 +5,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <limits>
@@ -55,6 +56,11 @@ std::pair<std::string, int64_t> parse_address(const std::string& address, const 
   WAVETWIN_CHECK(colon != std::string::npos && colon > 0 && colon + 1 < address.size(), what, " ", address,
                  ": expected HOST:PORT");
   return {address.substr(0, colon), integer(address.substr(colon + 1), what + " port")};
+}
+
+int64_t threads_per_rank(const WorldOptions& options) {
+  const auto cores = static_cast<int64_t>(std::max(1U, std::thread::hardware_concurrency()));
+  return std::max<int64_t>(1, cores / std::max<int64_t>(1, options.local_size));
 }
 
 void validate(const WorldOptions& o) {

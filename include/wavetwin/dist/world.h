@@ -47,6 +47,9 @@ std::optional<WorldOptions> world_from_environment();
 /// "HOST:PORT" as (host, port); throws wavetwin::Error naming `what` when malformed.
 std::pair<std::string, int64_t> parse_address(const std::string& address, const std::string& what = "--master");
 
+/// Compute threads for a rank: the machine's cores divided among its local ranks (at least one).
+int64_t threads_per_rank(const WorldOptions& options);
+
 /// Checks size >= 1, 0 <= rank < size, 0 <= local_rank < local_size, a port in 1..65535, a positive timeout
 /// and at least one collective thread.
 void validate(const WorldOptions& options);
