@@ -3,7 +3,8 @@
 // variables (bench/dist_scaling.sh starts them). Each rank forwards its part of the batch and c10d's Reducer
 // (dist::GradientReducer) all-reduces the gradients during the backward pass. images/s counts the global
 // batch; exposed_comm_ms is the step's time beyond the same rank's step without the reduction: the
-// communication the backward pass does not hide.
+// communication the backward pass does not hide. The _sync_bn variant also synchronises the batch
+// normalisations (--sync-bn), whose all-reduces then count as exposed communication.
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
@@ -13,6 +14,7 @@
 
 #include "wavetwin/data/loader.h"
 #include "wavetwin/dist/gradient_reducer.h"
+#include "wavetwin/dist/sync_batch_norm.h"
 #include "wavetwin/dist/world.h"
 #include "wavetwin/models/model.h"
 
@@ -28,7 +30,7 @@ World* world() {
   return joined.get();
 }
 
-void BM_DataParallelStep(benchmark::State& state, const std::string& name) {
+void BM_DataParallelStep(benchmark::State& state, const std::string& name, bool sync_batch_norm) {
   constexpr int64_t kBatch = 256;
   World* w = world();
   const int64_t ranks = w ? w->size() : 1;
@@ -62,6 +64,7 @@ void BM_DataParallelStep(benchmark::State& state, const std::string& name) {
   step(true);  // oneDNN primitives
   step(true);  // the reducer's bucket rebuild
   const double compute = seconds_per_step(false, 3);
+  if (w && sync_batch_norm) wavetwin::dist::synchronise_batch_norm(*model, *w);
   if (w) w->barrier();
   const auto start = std::chrono::steady_clock::now();
   for (auto _ : state) step(true);
@@ -74,7 +77,9 @@ void BM_DataParallelStep(benchmark::State& state, const std::string& name) {
 }
 
 // A fixed number of steps: every rank must run the same number of collectives.
-BENCHMARK_CAPTURE(BM_DataParallelStep, R18wyC_mod, std::string("R18wyC_mod"))
+BENCHMARK_CAPTURE(BM_DataParallelStep, R18wyC_mod, std::string("R18wyC_mod"), false)
+    ->Iterations(12)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_DataParallelStep, R18wyC_mod_sync_bn, std::string("R18wyC_mod"), true)
     ->Iterations(12)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

@@ -120,6 +120,8 @@ Runner add_train(CLI::App& app) {
   sub->add_option("--device", f->device, "cpu, or cuda when built against a CUDA libtorch")->capture_default_str();
   sub->add_flag("--resume", o.resume, "Continue the run NAME from its last checkpoint");
   sub->add_flag("--strict", o.strict, "Stop at the first corrupt image instead of skipping it");
+  sub->add_flag("--sync-bn", o.sync_batch_norm,
+                "On several ranks: batch normalisation with the whole batch's statistics (default: each rank's own)");
   add_distributed_flags(sub, f->distributed);
   return [sub, f] {
     if (sub->parsed()) run(*f);

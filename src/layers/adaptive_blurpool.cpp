@@ -38,7 +38,7 @@ void AdaptiveBlurPoolImpl::reset() {
   WAVETWIN_CHECK(options.stride() >= 1, "AdaptiveBlurPool: stride=", options.stride(), "; expected >= 1");
   conv = register_module("conv", Conv2d(torch::nn::Conv2dOptions(c, g * k * k, k).bias(false)));
   torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
-  bn = register_module("bn", torch::nn::BatchNorm2d(g * k * k));
+  bn = register_module("bn", BatchNorm2d(g * k * k));
 }
 
 torch::Tensor AdaptiveBlurPoolImpl::predict(const torch::Tensor& x) {

@@ -8,12 +8,19 @@
 namespace wavetwin::layers {
 
 torch::Tensor bn0(const torch::Tensor& x, torch::Tensor& running_var, const torch::Tensor& weight,
-                  const torch::Tensor& bias, bool training, const BN0Options& options) {
+                  const torch::Tensor& bias, bool training, const BN0Options& options, const BatchSum& batch_sum) {
   WAVETWIN_CHECK(x.dim() == 4 && x.size(1) == options.channels(), "bn0: input of shape ", x.sizes(),
                  "; expected (N, ", options.channels(), ", H, W)");
   torch::Tensor energy;
   if (training) {
-    energy = x.square().mean({0, 2, 3});
+    if (batch_sum) {
+      const int64_t c = options.channels();
+      const torch::Tensor total = batch_sum(torch::cat({x.square().sum({0, 2, 3}),
+                                                        torch::full({1}, static_cast<double>(x.numel() / c), x.options())}));
+      energy = total.narrow(0, 0, c) / total.narrow(0, c, 1);
+    } else {
+      energy = x.square().mean({0, 2, 3});
+    }
     torch::NoGradGuard no_grad;
     running_var.mul_(1 - options.momentum()).add_(energy.detach(), options.momentum());
   } else {
@@ -37,7 +44,7 @@ void BN0Impl::reset() {
 
 torch::Tensor BN0Impl::forward(const torch::Tensor& x) {
   if (is_training()) num_batches_tracked.add_(1);  // as BatchNorm2d, for state-dict compatibility
-  return bn0(x, running_var, weight, bias, is_training(), options);
+  return bn0(x, running_var, weight, bias, is_training(), options, batch_sum);
 }
 
 void BN0Impl::pretty_print(std::ostream& stream) const {

@@ -35,7 +35,7 @@ nn::MaxPool2d max_pool(int64_t stride) { return nn::MaxPool2d(nn::MaxPool2dOptio
 nn::Sequential stem_pooling(int64_t channels, const ModelSpec& spec, bool with_bn_relu) {
   nn::Sequential s;
   if (with_bn_relu) {
-    s->push_back(nn::BatchNorm2d(channels));
+    s->push_back(layers::BatchNorm2d(channels));
     s->push_back(nn::ReLU());
   }
   if (spec.antialias == Antialias::kNone) {
@@ -65,22 +65,22 @@ ResidualBlockImpl::ResidualBlockImpl(bool bottleneck, int64_t inplanes, int64_t 
   };
   if (bottleneck) {
     conv1_ = register_module("conv1", conv(inplanes, planes, 1, 1));
-    bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
+    bn1_ = register_module("bn1", layers::BatchNorm2d(planes));
     conv2_ = register_module("conv2", conv(planes, planes, 3, aa ? 1 : stride));
-    bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
+    bn2_ = register_module("bn2", layers::BatchNorm2d(planes));
     conv3_ = strided(conv(planes, out, 1, 1), "conv3");
-    bn3_ = register_module("bn3", nn::BatchNorm2d(out));
+    bn3_ = register_module("bn3", layers::BatchNorm2d(out));
   } else {
     conv1_ = register_module("conv1", conv(inplanes, planes, 3, aa ? 1 : stride));
-    bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
+    bn1_ = register_module("bn1", layers::BatchNorm2d(planes));
     conv2_ = strided(conv(planes, planes, 3, 1), "conv2");
-    bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
+    bn2_ = register_module("bn2", layers::BatchNorm2d(planes));
   }
   if (stride != 1 || inplanes != out) {
     downsample_ = nn::Sequential();
     if (aa) push_antialias(downsample_, inplanes, spec);
     downsample_->push_back(conv(inplanes, out, 1, aa ? 1 : stride));
-    downsample_->push_back(nn::BatchNorm2d(out));
+    downsample_->push_back(layers::BatchNorm2d(out));
     register_module("downsample", downsample_);
   }
 }
@@ -128,7 +128,7 @@ ResNet::ResNet(const ModelSpec& spec) : Model(spec) {
     register_module("maxpool", split_pool_);
   } else {
     conv1_ = register_module("conv1", conv(spec.in_channels, 64, 7, 2));
-    bn1_ = register_module("bn1", nn::BatchNorm2d(64));
+    bn1_ = register_module("bn1", layers::BatchNorm2d(64));
     if (spec.antialias == Antialias::kNone) {
       maxpool_ = register_module("maxpool", max_pool(2));
     } else {
@@ -153,7 +153,7 @@ ResNet::ResNet(const ModelSpec& spec) : Model(spec) {
     if (twin_ && item.key().rfind("conv1", 0) == 0) continue;
     if (auto* c = item.value()->as<layers::Conv2d>()) {
       nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
-    } else if (auto* b = item.value()->as<nn::BatchNorm2d>()) {
+    } else if (auto* b = item.value()->as<layers::BatchNorm2d>()) {
       nn::init::ones_(b->weight);
       nn::init::zeros_(b->bias);
     }

@@ -22,7 +22,8 @@ void to_json(nlohmann::json& json, const RunSettings& s) {
           {"train_images", s.train_images ? nlohmann::json(*s.train_images) : nlohmann::json()},
           {"strict", s.strict},
           {"device", s.device},
-          {"world_size", s.world_size}};
+          {"world_size", s.world_size},
+          {"sync_batch_norm", s.sync_batch_norm}};
 }
 
 void from_json(const nlohmann::json& json, RunSettings& s) {
@@ -39,6 +40,7 @@ void from_json(const nlohmann::json& json, RunSettings& s) {
     s.strict = json.at("strict").get<bool>();
     s.device = json.at("device").get<std::string>();
     s.world_size = json.value("world_size", int64_t{1});
+    s.sync_batch_norm = json.value("sync_batch_norm", false);
   } catch (const nlohmann::json::exception& e) {
     WAVETWIN_FAIL("run options: ", e.what(), "; expected the options of a run of wavetwin train");
   }
@@ -106,6 +108,7 @@ TrainRunResult train_run(const TrainRunOptions& o) {
       settings.loader_threads = o.loader_threads, settings.keep_every = o.keep_every;
       settings.train_images = o.train_images, settings.strict = o.strict, settings.device = o.device.str();
       settings.world_size = o.world ? o.world->size() : 1;
+      settings.sync_batch_norm = o.sync_batch_norm;
       runs::RunRecord record;
       record.name = name, record.spec = spec.readable(), record.dataset = o.data, record.recipe = recipe.name;
       record.size = recipe.size, record.holdout = recipe.holdout;
@@ -126,6 +129,7 @@ TrainRunResult train_run(const TrainRunOptions& o) {
   options.stop_after = o.stop_after;
   options.progress = o.progress;
   options.world = o.world;
+  options.sync_batch_norm = o.sync_batch_norm;
   Trainer trainer(model, data, options, store.get(), run);
   if (resume) trainer.resume();
   if (o.on_start) {

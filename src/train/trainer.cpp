@@ -13,6 +13,7 @@
 #include "wavetwin/data/loader.h"
 #include "wavetwin/dist/gradient_reducer.h"
 #include "wavetwin/dist/shard.h"
+#include "wavetwin/dist/sync_batch_norm.h"
 #include "wavetwin/dist/world.h"
 #include "wavetwin/error.h"
 #include "wavetwin/eval/accuracy.h"
@@ -55,10 +56,14 @@ Trainer::Trainer(std::shared_ptr<models::Model> model, data::DataSplits data, Tr
                    "--accumulate, or fewer ranks)");
     dist::broadcast_module(*world, *model_);
     reducer_ = std::make_unique<dist::GradientReducer>(*world, *model_);
+    if (options_.sync_batch_norm) dist::synchronise_batch_norm(*model_, *world);
   }
 }
 
-Trainer::~Trainer() = default;
+// The model may outlive the world its batch normalisations were summing over.
+Trainer::~Trainer() {
+  if (options_.world && options_.sync_batch_norm) layers::set_batch_sum(*model_, nullptr);
+}
 
 bool Trainer::leader() const { return !options_.world || options_.world->rank() == 0; }
 
@@ -197,7 +202,8 @@ runs::EpochRecord Trainer::train_epoch(int64_t epoch) {
   record.epoch = epoch + 1;
   record.lr = lr;
   if (world) {
-    // The epoch's mean loss over every rank's images; rank 0's running statistics for the evaluation.
+    // The epoch's mean loss over every rank's images; rank 0's running statistics for the evaluation (the
+    // ranks' own with synchronised batch normalisation, equal already).
     std::vector<torch::Tensor> totals{torch::tensor({loss_sum, static_cast<double>(images)}, torch::kFloat64)};
     world->all_reduce_sum(totals);
     loss_sum = totals[0][0].item<double>();

@@ -307,8 +307,8 @@ TEST_F(CliTest, TrainKilledAndResumedEqualsUninterrupted) {
 }
 
 // --nproc 2 trains one recorded run on two ranks (rank 1's output in the log folder) and evaluates it on two
-// ranks with the scores of one process; ranks started by hand with --world-size/--rank/--master, or with
-// torchrun's variables, train a run as well.
+// ranks with the scores of one process; ranks started by hand with --world-size/--rank/--master (with
+// synchronised batch normalisation), or with torchrun's variables, train a run as well.
 TEST_F(CliTest, TrainAndEvalOnTwoRanks) {
   test::write_image_folder(dir_ + "/tiny");
   const std::string store = " --store " + dir_ + "/runs/runs.db";
@@ -354,7 +354,7 @@ TEST_F(CliTest, TrainAndEvalOnTwoRanks) {
   };
   const int64_t port = dist::free_port();
   EXPECT_EQ(two_ranks("h", [](int) { return std::string(); }, [&](int r) {
-    return " --world-size 2 --rank " + std::to_string(r) + " --master 127.0.0.1:" + std::to_string(port);
+    return " --world-size 2 --rank " + std::to_string(r) + " --master 127.0.0.1:" + std::to_string(port) + " --sync-bn";
   }), 0) << out;
   const int64_t other = dist::free_port();
   EXPECT_EQ(two_ranks("t", [&](int r) {
@@ -364,6 +364,7 @@ TEST_F(CliTest, TrainAndEvalOnTwoRanks) {
   for (const char* name : {"h", "t"}) {
     EXPECT_EQ(runs.get(name).status, runs::RunStatus::kFinished) << name;
     EXPECT_EQ(runs.get(name).options.at("world_size"), 2) << name;
+    EXPECT_EQ(runs.get(name).options.at("sync_batch_norm"), std::string(name) == "h") << name;
   }
   EXPECT_EQ(wavetwin(train + " --name x --world-size 2", &out), 2);
   EXPECT_NE(out.find("--world-size and --rank go together"), std::string::npos) << out;

@@ -9,7 +9,8 @@
 //   trainer  train::Trainer on the tiny images (test::train_tiny_trainer) for EPOCHS (STOP_AFTER > 0: that many
 //            in this call; RESUME 1: from the last checkpoint); rank 0 checkpoints in CHECKPOINT_DIR, the
 //            others are given CHECKPOINT_DIR-rankR, which must stay empty. Writes its pid to OUT.pid first,
-//            the parameters to OUT, and its error, if any, to OUT.err; %r in OUT is replaced by the rank.
+//            the parameters and buffers to OUT, and its error, if any, to OUT.err; %r in OUT is replaced by the rank.
+//   trainer-bn, trainer-syncbn   the same with the tiny model's batch normalisations, per rank or synchronised.
 #include <torch/torch.h>
 
 #include <unistd.h>
@@ -29,7 +30,7 @@ using namespace wavetwin;
 
 int main(int argc, char** argv) {
   if (argc != 4 && argc != 9) {
-    std::cerr << "usage: dist_rank train|join|trainer OUT TIMEOUT_MS [CHECKPOINT_DIR EPOCHS STOP_AFTER RESUME "
+    std::cerr << "usage: dist_rank train|join|trainer|trainer-bn|trainer-syncbn OUT TIMEOUT_MS [CHECKPOINT_DIR EPOCHS STOP_AFTER RESUME "
                  "STEP_DELAY_MS]\n";
     return 2;
   }
@@ -48,8 +49,10 @@ int main(int argc, char** argv) {
       world.barrier();
       return 0;
     }
-    if (mode == "trainer") {
+    if (mode.rfind("trainer", 0) == 0) {
       test::TinyRun run;
+      run.batch_norm = mode != "trainer";
+      run.sync_batch_norm = mode == "trainer-syncbn";
       run.checkpoint_dir = std::string(argv[4]) + (world.rank() == 0 ? "" : "-rank" + std::to_string(world.rank()));
       run.epochs = std::stoll(argv[5]);
       if (std::stoll(argv[6]) > 0) run.stop_after = std::stoll(argv[6]);

@@ -1,7 +1,8 @@
 // tests/dist/world_test.cpp: torchrun's environment read and checked; the ranks' loss weights give the batch mean;
 // ranks started as processes on loopback: 2 and 3 ranks train the tiny float64 network to the weights of one
 // process with the whole batch, and so does the trainer on 2 and 4 ranks, also when resumed on another number
-// of ranks; a rendezvous missing a rank fails in bounded time naming the master; a killed rank stops the
+// of ranks and with synchronised batch normalisation; synchronised batch normalisation on two ranks in threads
+// equals the whole batch's; a rendezvous missing a rank fails in bounded time naming the master; a killed rank stops the
 // others in bounded time, naming it, and the run resumes.
 #include "wavetwin/dist/world.h"
 
@@ -21,6 +22,9 @@
 #include "wavetwin/data/loader.h"
 #include "wavetwin/dist/launch.h"
 #include "wavetwin/dist/shard.h"
+#include "wavetwin/dist/sync_batch_norm.h"
+#include "wavetwin/layers/batch_norm.h"
+#include "wavetwin/layers/bn0.h"
 
 namespace wavetwin::dist {
 namespace {
@@ -90,6 +94,102 @@ TEST(ShardTest, TheRanksWeightedMeansAverageToTheBatchMean) {
   EXPECT_THROW_WITH(loss_weight(3, 2, 1), "batch share: 3 of 2 samples");
 }
 
+// A batch normalisation (torch's, or wavetwin's) then BN0, with the same parameters.
+struct Layers {
+  template <typename Norm>
+  Layers(Norm norm, const torch::Tensor& gamma, const torch::Tensor& beta, int64_t c)
+      : norm(norm), weight(norm->weight), bias(norm->bias), running_mean(norm->running_mean),
+        running_var(norm->running_var), bn0(layers::BN0Options(c)) {
+    norm->to(torch::kFloat64);
+    bn0->to(torch::kFloat64);
+    torch::NoGradGuard no_grad;
+    norm->weight.copy_(gamma);
+    norm->bias.copy_(beta);
+  }
+  torch::nn::AnyModule norm;
+  const torch::Tensor &weight, &bias, &running_mean, &running_var;
+  layers::BN0 bn0;
+};
+
+// Two ranks as two threads of this process, on loopback: BatchNorm2d then BN0 with dist::batch_sum, each rank
+// on its part of the batch (3 and 2 images), give the outputs, the input gradients, the summed parameter
+// gradients and the running statistics of the same layers unsynchronised on the whole batch (torch's
+// BatchNorm2d being the oracle for the first), over two steps (the second with a non-zero running mean, the
+// shift of the sums). float64: rounding only, a few operations per value.
+TEST(SyncBatchNormTest, TwoRanksNormaliseWithTheWholeBatchsStatistics) {
+  torch::manual_seed(3);
+  const int64_t n = 5, c = 3, steps = 2;
+  std::vector<torch::Tensor> inputs, weights;
+  for (int64_t step = 0; step < steps; ++step) {
+    inputs.push_back(torch::randn({n, c, 4, 7}, torch::kFloat64) * 2 + 1.5);
+    weights.push_back(torch::randn({n, c, 4, 7}, torch::kFloat64));  // of the outputs in the loss
+  }
+  const torch::Tensor gamma = torch::randn({c}, torch::kFloat64), beta = torch::randn({c}, torch::kFloat64);
+  // Per step: output, input gradient; at the end: parameter gradients (summed over steps), buffers.
+  struct Result {
+    std::vector<torch::Tensor> outputs, input_grads;
+    std::vector<torch::Tensor> state;
+  };
+  const auto train = [&](Layers& l, int64_t offset, int64_t count) {
+    Result result;
+    for (int64_t step = 0; step < steps; ++step) {
+      const torch::Tensor x = inputs[step].narrow(0, offset, count).clone().requires_grad_(true);
+      const torch::Tensor y = l.bn0(l.norm.forward(x).abs());
+      (y * weights[step].narrow(0, offset, count)).sum().backward();
+      result.outputs.push_back(y.detach());
+      result.input_grads.push_back(x.grad());
+    }
+    for (const auto& t : {l.weight.grad(), l.bias.grad(), l.bn0->weight.grad(), l.bn0->bias.grad(), l.running_mean,
+                          l.running_var, l.bn0->running_var}) {
+      result.state.push_back(t.clone());
+    }
+    return result;
+  };
+  Layers whole(torch::nn::BatchNorm2d(c), gamma, beta, c);
+  const Result expected = train(whole, 0, n);
+
+  const int64_t port = free_port();
+  const int64_t parts[2][2] = {{0, 3}, {3, 2}};
+  Result ranks[2];
+  std::string errors[2];
+  std::vector<std::thread> threads;
+  for (int64_t r = 0; r < 2; ++r) {
+    threads.emplace_back([&, r] {
+      try {
+        WorldOptions options;
+        options.size = 2, options.rank = r, options.master_port = port;
+        options.timeout = std::chrono::milliseconds(20000);
+        World world(options);
+        Layers part(layers::BatchNorm2d(c), gamma, beta, c);
+        EXPECT_EQ(layers::set_batch_sum(*part.norm.ptr(), batch_sum(world)) +
+                      layers::set_batch_sum(*part.bn0, batch_sum(world)), 2);
+        ranks[r] = train(part, parts[r][0], parts[r][1]);
+      } catch (const std::exception& e) {
+        errors[r] = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(errors[0] + errors[1], "");
+  const auto near = [](const torch::Tensor& got, const torch::Tensor& want) {
+    return (got - want).abs().max().item<double>() / (1 + want.abs().max().item<double>());
+  };
+  for (int64_t step = 0; step < steps; ++step) {
+    for (int64_t r = 0; r < 2; ++r) {
+      const auto [offset, count] = std::pair(parts[r][0], parts[r][1]);
+      EXPECT_LT(near(ranks[r].outputs[step], expected.outputs[step].narrow(0, offset, count)), 1e-12) << step << r;
+      EXPECT_LT(near(ranks[r].input_grads[step], expected.input_grads[step].narrow(0, offset, count)), 1e-12)
+          << "input gradient, step " << step << ", rank " << r;
+    }
+  }
+  for (size_t i = 0; i < expected.state.size(); ++i) {
+    // Parameter gradients: each rank holds its part's contribution (the reducer sums them); buffers: equal.
+    const torch::Tensor got = i < 4 ? ranks[0].state[i] + ranks[1].state[i] : ranks[1].state[i];
+    EXPECT_LT(near(got, expected.state[i]), 1e-12) << "gradient or buffer " << i;
+    if (i >= 4) EXPECT_LT(near(ranks[0].state[i], expected.state[i]), 1e-12) << "buffer " << i << " on rank 0";
+  }
+}
+
 // Starts `ranks` of a world of `world` ranks (dist_rank MODE DIR/rank-R.pt TIMEOUT_MS EXTRA) on loopback;
 // returns the shell's status (non-zero when any rank failed) and their output.
 int run_ranks(const std::string& mode, const std::string& dir, int64_t world, int64_t ranks, int64_t timeout_ms,
@@ -151,13 +251,14 @@ std::vector<torch::Tensor> load_parameters(const std::string& path) {
 }
 
 // float64 throughout: the ranks' sums of part gradients differ from the whole batch's by rounding only (~1e-16
-// relative per operation, a few dozen steps).
+// relative per operation, a few dozen steps). Parameters, then buffers (the step counts exactly).
 void expect_same_parameters(const std::vector<torch::Tensor>& got, const std::vector<torch::Tensor>& want,
                             const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;
   for (size_t i = 0; i < got.size(); ++i) {
-    EXPECT_EQ(got[i].scalar_type(), torch::kFloat64) << what;
-    EXPECT_LT((got[i] - want[i]).abs().max().item<double>(), 1e-10) << what << ", parameter " << i;
+    if (got[i].is_floating_point()) EXPECT_EQ(got[i].scalar_type(), torch::kFloat64) << what;
+    EXPECT_LT((got[i].to(torch::kFloat64) - want[i].to(torch::kFloat64)).abs().max().item<double>(), 1e-10)
+        << what << ", tensor " << i;
   }
 }
 
@@ -192,6 +293,35 @@ TEST_F(RanksTest, TheTrainerOnTwoAndFourRanksEqualsOneProcess) {
     }
     EXPECT_TRUE(std::filesystem::exists(ranks + "/ck/last.pt"));
   }
+}
+
+// Synchronised batch normalisation: with the whole micro-batch's statistics, 2 ranks (parts of 3) and 3 ranks
+// (parts 2, 2, 2) end where one process ends, running statistics included; with each rank's own statistics
+// (the default, as DistributedDataParallel) they do not.
+TEST_F(RanksTest, WithSyncBatchNormTheTrainerOnTwoAndThreeRanksEqualsOneProcess) {
+  test::TinyRun run = tiny_run(dir_ + "/single", 2);
+  run.batch_norm = true;
+  const auto single = test::train_tiny_trainer(nullptr, run);
+  for (const int64_t world : {2, 3}) {
+    const std::string ranks = dir_ + "/w" + std::to_string(world);
+    std::filesystem::create_directories(ranks);
+    std::string output;
+    ASSERT_EQ(run_ranks("trainer-syncbn", ranks, world, world, 30000, &output, " " + ranks + "/ck 2 0 0 0"), 0)
+        << output;
+    for (int64_t r = 0; r < world; ++r) {
+      expect_same_parameters(load_parameters(ranks + "/rank-" + std::to_string(r) + ".pt"), single,
+                             std::to_string(world) + " ranks with --sync-bn, rank " + std::to_string(r));
+    }
+  }
+  std::string output;
+  ASSERT_EQ(run_ranks("trainer-bn", dir_, 2, 2, 30000, &output, " " + dir_ + "/ck 2 0 0 0"), 0) << output;
+  const auto per_rank = load_parameters(dir_ + "/rank-0.pt");
+  ASSERT_EQ(per_rank.size(), single.size());
+  double difference = 0;
+  for (size_t i = 0; i < single.size(); ++i) {
+    difference = std::max(difference, (per_rank[i].to(torch::kFloat64) - single[i].to(torch::kFloat64)).abs().max().item<double>());
+  }
+  EXPECT_GT(difference, 1e-4) << "per-rank batch statistics should differ from the whole batch's";
 }
 
 // The checkpoint does not depend on the world size: two epochs on 2 ranks, resumed on 3 ranks (which receive

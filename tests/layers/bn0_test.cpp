@@ -27,6 +27,29 @@ TEST_F(BN0Test, TrainingNormalisesByTheBatchEnergyWithoutCentring) {
   EXPECT_EQ(bn->num_batches_tracked.item<int64_t>(), 1);
 }
 
+TEST_F(BN0Test, WithABatchSumTheEnergyIsTheSummedSquaresOverTheSummedCount) {
+  BN0 plain(BN0Options(3)), summed(BN0Options(3));
+  plain->to(torch::kFloat64);
+  summed->to(torch::kFloat64);
+  torch::Tensor seen;
+  // Doubles what it is given, as two processes holding the same batch would: the energy is unchanged.
+  summed->batch_sum = [&](const torch::Tensor& t) {
+    seen = t.detach().clone();
+    return t * 2;
+  };
+  const torch::Tensor x = torch::rand({2, 3, 4, 5}, torch::kFloat64) * 3;
+  const torch::Tensor x1 = x.clone().requires_grad_(true), x2 = x.clone().requires_grad_(true);
+  plain(x1).square().sum().backward();
+  summed(x2).square().sum().backward();
+  ASSERT_EQ(seen.numel(), 4);
+  EXPECT_LT(test::relative_error(seen.narrow(0, 0, 3), x.square().sum({0, 2, 3})), test::kTolFloat64);
+  EXPECT_EQ(seen[3].item<double>(), 40.0);
+  EXPECT_LT(test::relative_error(summed->running_var, plain->running_var), test::kTolFloat64);
+  // Differentiated through the sum: this process's loss has the plain gradient (the other process's share
+  // would come from the sum's own backward, an all-reduce in dist::batch_sum).
+  EXPECT_LT(test::relative_error(x2.grad(), x1.grad()), test::kTolFloat64);
+}
+
 TEST_F(BN0Test, EvaluationUsesTheRunningEnergy) {
   BN0 bn(BN0Options(2).eps(0.0));
   bn->to(torch::kFloat64);

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "support/support.h"
+#include "wavetwin/layers/batch_norm.h"
 
 namespace wavetwin::models {
 namespace {
@@ -138,6 +139,17 @@ TEST_F(ModelTest, CModTwinSharesTheFreeParametersOfItsRMaxSibling) {
       ASSERT_TRUE(cmod_params.contains(key)) << rmax_name << ": " << key;
       EXPECT_EQ(cmod_params[key].sizes(), p.value().sizes()) << key;
     }
+  }
+}
+
+// --sync-bn reaches every batch normalisation: as many as the model has running variances.
+TEST_F(ModelTest, EveryBatchNormalisationCanBeSynchronised) {
+  for (const std::string name : {"R18C", "R18wyC_mod", "R18zo3wyC", "RwyI", "AI"}) {
+    const auto model = make_model(parse_model_spec(name));
+    int64_t norms = 0;
+    for (const auto& b : model->named_buffers()) norms += b.key().size() >= 11 && b.key().substr(b.key().size() - 11) == "running_var";
+    EXPECT_EQ(layers::set_batch_sum(*model, [](const torch::Tensor& t) { return t; }), norms) << name;
+    EXPECT_EQ(norms > 0, name != "AI") << name;
   }
 }
 

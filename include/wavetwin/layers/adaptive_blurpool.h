@@ -9,11 +9,11 @@
 #pragma once
 
 #include <torch/nn/cloneable.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/pimpl.h>
 #include <torch/types.h>
 
+#include "wavetwin/layers/batch_norm.h"
 #include "wavetwin/layers/blurpool.h"
 #include "wavetwin/layers/conv2d.h"
 
@@ -50,7 +50,7 @@ class AdaptiveBlurPoolImpl : public torch::nn::Cloneable<AdaptiveBlurPoolImpl> {
 
   AdaptiveBlurPoolOptions options;
   Conv2d conv{nullptr};
-  torch::nn::BatchNorm2d bn{nullptr};
+  BatchNorm2d bn{nullptr};
 };
 TORCH_MODULE(AdaptiveBlurPool);
 

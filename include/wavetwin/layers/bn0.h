@@ -4,12 +4,15 @@
 //   y = x / sqrt(e_c / 2 + eps) * |gamma_c| + beta_c,
 // with e_c = mean over (N, H, W) of x^2 in training (differentiated through) and the running energy in
 // evaluation; running_var <- (1 - momentum) running_var + momentum e_c (no Bessel correction). There is no
-// mean subtraction (running_mean is kept at 0 for state-dict compatibility with BatchNorm2d).
+// mean subtraction (running_mean is kept at 0 for state-dict compatibility with BatchNorm2d). With a batch sum
+// (layers/batch_norm.h), e_c is the mean over the whole batch spread over the processes.
 #pragma once
 
 #include <torch/nn/cloneable.h>
 #include <torch/nn/pimpl.h>
 #include <torch/types.h>
+
+#include "wavetwin/layers/batch_norm.h"
 
 namespace wavetwin::layers {
 
@@ -25,9 +28,9 @@ struct BN0Options {
 };
 
 /// The functional form. x: (N, C, H, W) real, non-negative in practice (moduli). Updates running_var in place
-/// when `training`.
+/// when `training`; `batch_sum` (if set) makes e_c the whole batch's.
 torch::Tensor bn0(const torch::Tensor& x, torch::Tensor& running_var, const torch::Tensor& weight,
-                  const torch::Tensor& bias, bool training, const BN0Options& options);
+                  const torch::Tensor& bias, bool training, const BN0Options& options, const BatchSum& batch_sum = {});
 
 class BN0Impl : public torch::nn::Cloneable<BN0Impl> {
  public:
@@ -39,6 +42,8 @@ class BN0Impl : public torch::nn::Cloneable<BN0Impl> {
   BN0Options options;
   torch::Tensor weight, bias;                                 ///< gamma = 1, beta = 0
   torch::Tensor running_mean, running_var, num_batches_tracked;
+  /// Null: this process's batch alone.
+  BatchSum batch_sum;
 };
 TORCH_MODULE(BN0);
 

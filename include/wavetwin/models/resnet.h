@@ -9,14 +9,14 @@
 // maxpool.high.*), no bn1.
 #pragma once
 
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/pooling.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 
-#include "wavetwin/layers/split_pool.h"
+#include "wavetwin/layers/batch_norm.h"
 #include "wavetwin/layers/conv2d.h"
+#include "wavetwin/layers/split_pool.h"
 #include "wavetwin/layers/twin_conv.h"
 #include "wavetwin/models/model.h"
 
@@ -35,7 +35,7 @@ class ResidualBlockImpl : public torch::nn::Module {
   bool bottleneck_;
   int64_t inplanes_, planes_, stride_;
   layers::Conv2d conv1_{nullptr};
-  torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
+  layers::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
   // conv2 (BasicBlock) or conv3 (Bottleneck) is a plain convolution, or a blur then the convolution.
   layers::Conv2d conv2_{nullptr}, conv3_{nullptr};
   torch::nn::Sequential blurred_{nullptr};
@@ -54,7 +54,7 @@ class ResNet : public Model {
   torch::Tensor stem(const torch::Tensor& x, std::vector<TraceStep>* trace);
 
   layers::Conv2d conv1_{nullptr};
-  torch::nn::BatchNorm2d bn1_{nullptr};
+  layers::BatchNorm2d bn1_{nullptr};
   torch::nn::MaxPool2d maxpool_{nullptr};
   torch::nn::Sequential maxpool_blur_{nullptr};
   layers::TwinConv twin_{nullptr};

@@ -28,6 +28,7 @@ struct RunSettings {
   bool strict = false;
   std::string device = "cpu";
   int64_t world_size = 1;  ///< ranks the run was started with (data-parallel); 1 in stores written before
+  bool sync_batch_norm = false;  ///< --sync-bn; false in stores written before
 };
 void to_json(nlohmann::json& json, const RunSettings& settings);
 /// Throws wavetwin::Error naming a missing or mistyped key.
@@ -79,6 +80,8 @@ struct TrainRunOptions {
   /// This process is one rank of a data-parallel job (null: it trains alone): rank 0 opens the run store and
   /// writes the checkpoints; the others only train. The run's checkpoints resume with any number of ranks.
   dist::World* world = nullptr;
+  /// Batch normalisation with the statistics of the whole batch over the ranks (TrainerOptions::sync_batch_norm).
+  bool sync_batch_norm = false;
 
   std::function<void(const TrainRunStart&)> on_start;
   std::function<void(const Progress&)> progress;

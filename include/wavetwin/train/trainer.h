@@ -10,8 +10,9 @@
 // each batch (data::LoaderOptions::parts), the same samples with the same crops whatever the world size, and
 // c10d's Reducer averages the gradients during the backward pass, each rank's loss weighted by its share, so
 // that a step applies the gradient of the whole batch's mean loss. BatchNorm uses each rank's own batch
-// statistics (as DistributedDataParallel); the running statistics are rank 0's. Rank 0 alone writes the
-// checkpoints and the records; validation is shared across the ranks.
+// statistics (as DistributedDataParallel), the running statistics being rank 0's, or with `sync_batch_norm` the
+// whole batch's (dist/sync_batch_norm.h), which makes the ranks' steps those of one process. Rank 0 alone writes
+// the checkpoints and the records; validation is shared across the ranks.
 #pragma once
 
 #include <torch/types.h>
@@ -60,6 +61,8 @@ struct TrainerOptions {
   std::function<void(const Progress&)> progress;
   /// This process is one rank of a data-parallel job (null: it trains alone); the world outlives the trainer.
   dist::World* world = nullptr;
+  /// With a world: batch normalisation with the statistics of the whole batch over the ranks (--sync-bn).
+  bool sync_batch_norm = false;
 };
 
 class Trainer {
