@@ -8,6 +8,85 @@
 
 namespace wavetwin::layers {
 
+namespace {
+
+struct Statistics {
+  torch::Tensor mean, var;  ///< per channel; var biased
+  double count = 0;         ///< values per channel
+};
+
+// The whole batch's statistics: every process's count, and its mean and variance (one Welford pass) about a
+// shift K the same on every process (the running mean), summed. About K, the variance's E[d^2] - E[d]^2 loses
+// little once the running mean is near the batch mean.
+Statistics whole_batch(const torch::Tensor& x, const torch::Tensor& shift_or_none, const BatchSum& batch_sum) {
+  torch::NoGradGuard no_grad;
+  const int64_t c = x.size(1);
+  const double n = static_cast<double>(x.numel() / c);
+  const torch::Tensor shift = shift_or_none.defined() ? shift_or_none : torch::zeros({c}, x.options());
+  torch::Tensor local = torch::zeros({2 * c + 1}, x.options());
+  if (n > 0) {
+    const auto [var, mean] = torch::var_mean(x, {0, 2, 3}, /*unbiased=*/false);
+    const torch::Tensor centred = mean - shift;
+    local = torch::cat({centred * n, (var + centred.square()) * n, torch::full({1}, n, x.options())});
+  }
+  const torch::Tensor total = batch_sum(local);
+  Statistics whole;
+  whole.count = total[2 * c].item<double>();
+  const torch::Tensor mean_shifted = total.narrow(0, 0, c) / whole.count;
+  whole.mean = mean_shifted + shift;
+  whole.var = total.narrow(0, c, c) / whole.count - mean_shifted.square();
+  return whole;
+}
+
+// A BatchSum kept with the autograd graph, for the backward pass.
+struct SumCapsule : torch::CustomClassHolder {
+  explicit SumCapsule(BatchSum sum) : sum(std::move(sum)) {}
+  BatchSum sum;
+};
+
+// y = (x - mean) * invstd * weight + bias with the whole batch's mean and invstd (torch's fused kernel, as in
+// evaluation). Backward: the fused evaluation-mode kernel gives dy * weight * invstd and this process's
+// sum(dy) and sum(dy * (x - mean)); their sums over the processes add the terms through the statistics
+// (PyTorch's SyncBatchNorm's scheme). The parameter gradients stay this process's share, as any parameter's.
+struct SynchronisedBatchNorm : torch::autograd::Function<SynchronisedBatchNorm> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* context, const torch::Tensor& x,
+                               const torch::Tensor& weight, const torch::Tensor& bias, const torch::Tensor& mean,
+                               const torch::Tensor& var, double count, double eps,
+                               c10::intrusive_ptr<SumCapsule> sum) {
+    context->save_for_backward({x, weight, mean, var});
+    context->saved_data["count"] = count;
+    context->saved_data["eps"] = eps;
+    context->saved_data["sum"] = c10::IValue::make_capsule(std::move(sum));
+    return torch::batch_norm(x, weight, bias, mean, var, /*training=*/false, 0.0, eps, false);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                 torch::autograd::variable_list gradients) {
+    const auto saved = context->get_saved_variables();
+    const torch::Tensor &x = saved[0], &weight = saved[1], &mean = saved[2], &var = saved[3];
+    const double count = context->saved_data["count"].toDouble(), eps = context->saved_data["eps"].toDouble();
+    const auto capsule = context->saved_data["sum"].toCapsule();
+    const BatchSum& batch_sum = static_cast<SumCapsule*>(capsule.get())->sum;
+    const torch::Tensor& w = weight;
+    const torch::Tensor dy = gradients[0].contiguous();
+    auto [dx, weight_grad, bias_grad] = at::native_batch_norm_backward(dy, x, w, mean, var, {}, {}, /*train=*/false,
+                                                                       eps, {true, true, true});
+    const int64_t c = mean.size(0);
+    const torch::Tensor invstd = torch::rsqrt(var + eps);
+    // weight_grad = sum(dy * (x - mean)) * invstd, bias_grad = sum(dy), over this process's values.
+    const torch::Tensor total = batch_sum(torch::cat({bias_grad, weight_grad / invstd}));
+    const torch::Tensor mean_dy = total.narrow(0, 0, c) / count, mean_dy_xmu = total.narrow(0, c, c) / count;
+    // dx = w invstd (dy - mean_dy - (x - mean) invstd^2 mean_dy_xmu) = dy w invstd - (x k1 + k0).
+    const torch::Tensor k1 = w * invstd.pow(3) * mean_dy_xmu;
+    const torch::Tensor k0 = w * invstd * mean_dy - mean * k1;
+    dx.addcmul_(x, k1.view({1, -1, 1, 1}), -1).sub_(k0.view({1, -1, 1, 1}));
+    return {dx, weight_grad, bias_grad, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor(),
+            torch::Tensor()};
+  }
+};
+
+}  // namespace
+
 BatchNorm2dImpl::BatchNorm2dImpl(const torch::nn::BatchNormOptions& options_) : options(options_) { reset(); }
 
 void BatchNorm2dImpl::reset() {
@@ -37,26 +116,18 @@ torch::Tensor BatchNorm2dImpl::forward(const torch::Tensor& x) {
     return torch::batch_norm(x, weight, bias, running_mean, running_var, is_training() || !tracking, factor,
                              options.eps(), at::globalContext().userEnabledCuDNN());
   }
-  const torch::Tensor shift = tracking ? running_mean.detach() : torch::zeros({c}, x.options());
-  const torch::Tensor d = x - shift.view({1, -1, 1, 1});
-  const torch::Tensor local = torch::cat({d.sum({0, 2, 3}), d.square().sum({0, 2, 3}),
-                                          torch::full({1}, static_cast<double>(x.numel() / c), x.options())});
-  const torch::Tensor total = batch_sum(local);
-  const torch::Tensor count = total.narrow(0, 2 * c, 1);
-  const torch::Tensor mean_shifted = total.narrow(0, 0, c) / count;
-  const torch::Tensor var = total.narrow(0, c, c) / count - mean_shifted.square();  // biased, as torch's
-  const torch::Tensor mean = mean_shifted + shift;
+  const Statistics whole = whole_batch(x, tracking ? running_mean : torch::Tensor(), batch_sum);
+  WAVETWIN_CHECK(whole.count > 1, "BatchNorm2d: ", whole.count, " value per channel in the whole batch; expected more ",
+                 "than 1 in training");
   if (tracking) {
     torch::NoGradGuard no_grad;
-    const double n = count.item<double>();
-    WAVETWIN_CHECK(n > 1, "BatchNorm2d: ", n, " value per channel in the whole batch; expected more than 1 in training");
-    running_mean.mul_(1 - factor).add_(mean, factor);
-    running_var.mul_(1 - factor).add_(var * (n / (n - 1)), factor);  // unbiased, as torch's
+    running_mean.mul_(1 - factor).add_(whole.mean, factor);
+    running_var.mul_(1 - factor).add_(whole.var * (whole.count / (whole.count - 1)), factor);  // unbiased, as torch's
   }
-  const auto channel = [](const torch::Tensor& t) { return t.view({1, -1, 1, 1}); };
-  torch::Tensor y = (x - channel(mean)) * channel(torch::rsqrt(var + options.eps()));
-  if (options.affine()) y = y * channel(weight) + channel(bias);
-  return y;
+  // Without affine parameters, constant ones (their gradients are dropped): autograd takes no undefined inputs.
+  return SynchronisedBatchNorm::apply(x, options.affine() ? weight : torch::ones({c}, x.options()),
+                                      options.affine() ? bias : torch::zeros({c}, x.options()), whole.mean, whole.var,
+                                      whole.count, options.eps(), c10::make_intrusive<SumCapsule>(batch_sum));
 }
 
 void BatchNorm2dImpl::pretty_print(std::ostream& stream) const {
