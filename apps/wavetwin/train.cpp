@@ -1,6 +1,7 @@
 // apps/wavetwin/train.cpp: `wavetwin train`: flags to train::TrainRunOptions, the run's epochs printed.
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <sstream>
 
@@ -94,29 +95,32 @@ Runner add_train(CLI::App& app) {
   sub->add_option("model", o.model, "A papers' name (R18wyC_mod) or readable spec (\"resnet18 --twin cmod\")")->required();
   sub->add_option("--data", o.data, "fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH")->capture_default_str();
   sub->add_option("--recipe", o.recipe, "imagenet-alexnet, imagenet-resnet or cifar10-resnet")->capture_default_str();
-  add_optional(sub, "--epochs", r.epochs, "Epochs (default: the recipe's)");
-  add_optional(sub, "--lr", r.lr, "Initial learning rate");
-  add_optional(sub, "--momentum", r.momentum, "SGD momentum");
-  add_optional(sub, "--weight-decay", r.weight_decay, "Weight decay");
+  add_optional(sub, "--epochs", r.epochs, "Epochs (default: the recipe's)")->check(CLI::PositiveNumber);
+  add_optional(sub, "--lr", r.lr, "Initial learning rate")->check(CLI::PositiveNumber);
+  add_optional(sub, "--momentum", r.momentum, "SGD momentum, 0 <= m < 1")->check(CLI::NonNegativeNumber);
+  add_optional(sub, "--weight-decay", r.weight_decay, "Weight decay")->check(CLI::NonNegativeNumber);
   add_optional(sub, "--schedule", f->schedule, "step, cosine or constant");
-  add_optional(sub, "--step", r.step, "Epochs between learning-rate steps (step schedule)");
-  add_optional(sub, "--gamma", r.gamma, "Learning-rate factor at each step");
-  add_optional(sub, "--warmup", r.warmup, "Epochs of linear warm-up");
-  add_optional(sub, "--batch", r.batch, "Images per optimiser step");
-  add_optional(sub, "--accumulate", r.accumulate, "Sub-batches per step (gradient accumulation)");
-  add_optional(sub, "--size", r.size, "Crop size");
+  add_optional(sub, "--step", r.step, "Epochs between learning-rate steps (step schedule)")->check(CLI::PositiveNumber);
+  add_optional(sub, "--gamma", r.gamma, "Learning-rate factor at each step")->check(CLI::PositiveNumber);
+  add_optional(sub, "--warmup", r.warmup, "Epochs of linear warm-up")->check(CLI::NonNegativeNumber);
+  add_optional(sub, "--batch", r.batch, "Images per optimiser step")->check(CLI::PositiveNumber);
+  add_optional(sub, "--accumulate", r.accumulate, "Sub-batches per step (gradient accumulation)")->check(CLI::PositiveNumber);
+  add_optional(sub, "--size", r.size, "Crop size")->check(CLI::Range(int64_t{8}, int64_t{65536}));
   add_optional(sub, "--crop-scale", r.crop_scale, "Smallest area fraction of a training crop (default: the recipe's, 0.08)");
-  add_optional(sub, "--holdout", f->holdout, "Validation images held out per class (-1: the reference's split)");
+  add_optional(sub, "--holdout", f->holdout, "Validation images held out per class (-1: the reference's split)")
+      ->check(CLI::Range(int64_t{-1}, std::numeric_limits<int64_t>::max()));
   add_optional(sub, "--lambdas", f->lambdas, "Filter-selection penalty per twin mixing section, e.g. 0,0.0041,0.00032");
-  add_optional(sub, "--train-images", o.train_images, "Train on this many images, evenly spaced over the training part (0: all)");
+  add_optional(sub, "--train-images", o.train_images, "Train on this many images, evenly spaced over the training part (0: all)")
+      ->check(CLI::NonNegativeNumber);
   add_optional(sub, "--name", o.name, "Run name (default: MODEL-DATASET)");
   sub->add_option("--store", o.store, "Run store (SQLite); checkpoints go beside it in NAME/")->capture_default_str();
   sub->add_option("--cache", o.cache, "Folder for decoded-dataset caches (default: beside the data)");
-  sub->add_option("--seed", f->seed, "Seed of the initialisation, the shuffles and the augmentation");
-  sub->add_option("--threads", o.threads, "Compute threads (default: all cores, divided among the local ranks)");
-  sub->add_option("--loader-threads", o.loader_threads, "Data-loading threads (default: all cores)");
-  sub->add_option("--keep-every", o.keep_every, "Also keep the checkpoint of every Nth epoch");
-  add_optional(sub, "--stop-after", o.stop_after, "Stop after N epochs in this call (resume later)");
+  sub->add_option("--seed", f->seed, "Seed of the initialisation, the shuffles and the augmentation")->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", o.threads, "Compute threads (default: all cores, divided among the local ranks)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--loader-threads", o.loader_threads, "Data-loading threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--keep-every", o.keep_every, "Also keep the checkpoint of every Nth epoch")->check(CLI::NonNegativeNumber);
+  add_optional(sub, "--stop-after", o.stop_after, "Stop after N epochs in this call (resume later)")->check(CLI::PositiveNumber);
   sub->add_option("--device", f->device, "cpu, or cuda when built against a CUDA libtorch")->capture_default_str();
   sub->add_flag("--resume", o.resume, "Continue the run NAME from its last checkpoint");
   sub->add_flag("--strict", o.strict, "Stop at the first corrupt image instead of skipping it");

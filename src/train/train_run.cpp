@@ -51,6 +51,11 @@ TrainRunResult train_run(const TrainRunOptions& o) {
   const Recipe recipe = make_recipe(o.recipe, o.overrides);
   WAVETWIN_CHECK(!o.train_images || *o.train_images >= 1, "--train-images ", o.train_images.value_or(0),
                  "; expected at least 1 (or leave it out for all)");
+  WAVETWIN_CHECK(o.threads >= 0 && o.loader_threads >= 0, "threads ", o.threads, ", loader threads ", o.loader_threads,
+                 "; expected counts >= 0 (0: the default)");
+  WAVETWIN_CHECK(o.keep_every >= 0, "--keep-every ", o.keep_every, "; expected >= 0 (0: only the last and best)");
+  WAVETWIN_CHECK(!o.stop_after || *o.stop_after >= 1, "--stop-after ", o.stop_after.value_or(0),
+                 "; expected at least 1 epoch (or leave it out to train to the end)");
   data::DataOptions data_options;
   data_options.holdout_per_class = recipe.holdout;
   data_options.strict = o.strict;

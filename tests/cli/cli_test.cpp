@@ -107,6 +107,26 @@ TEST_F(CliTest, BadInputExitsTwoWithOneLine) {
   EXPECT_EQ(wavetwin("frobnicate", &out), 2);
 }
 
+// Every numeric option of train is range-checked before anything is opened or written: the option is named,
+// exit code 2, no store created.
+TEST_F(CliTest, TrainRejectsNumbersOutOfRangeNamingTheOption) {
+  const std::string store = dir_ + "/runs/runs.db";
+  const std::string train = "train R18C --data folder:" + dir_ + " --store " + store;
+  for (const char* bad : {"--epochs 0", "--epochs -3", "--lr -0.1", "--lr 0", "--momentum -1", "--weight-decay -1e-4",
+                          "--step 0", "--gamma 0", "--warmup -1", "--batch 0", "--batch -4", "--accumulate 0",
+                          "--size -32", "--size 4", "--holdout -7", "--train-images -5", "--seed -1", "--threads -2",
+                          "--loader-threads -1", "--keep-every -1", "--stop-after 0"}) {
+    std::string out;
+    EXPECT_EQ(wavetwin(train + " " + bad, &out), 2) << bad << ": " << out;
+    const std::string option = std::string(bad).substr(0, std::string(bad).find(' '));
+    EXPECT_NE(out.find(option + ":"), std::string::npos) << bad << ": " << out;
+  }
+  std::string out;
+  EXPECT_EQ(wavetwin(train + " --lr nan", &out), 2);
+  EXPECT_NE(out.find("lr nan; expected a positive number"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(store));
+}
+
 TEST_F(CliTest, FiltersPrintsBanksAndPacketTable) {
   std::string out;
   ASSERT_EQ(wavetwin("filters", &out), 0) << out;

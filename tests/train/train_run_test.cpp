@@ -106,6 +106,15 @@ TEST_F(TrainRunTest, MistakesAreNamed) {
   o.overrides.crop_scale = 1.5;
   EXPECT_THROW_WITH(train_run(o), "crop scale 1.5; expected 0 < scale <= 1");
   o = options("x");
+  o.threads = -2;
+  EXPECT_THROW_WITH(train_run(o), "threads -2, loader threads 2; expected counts >= 0");
+  o = options("x");
+  o.keep_every = -1;
+  EXPECT_THROW_WITH(train_run(o), "--keep-every -1; expected >= 0");
+  o = options("x");
+  o.stop_after = 0;
+  EXPECT_THROW_WITH(train_run(o), "--stop-after 0; expected at least 1 epoch");
+  o = options("x");
   o.overrides.epochs = 1;
   train_run(o);
   o.resume = true;
