@@ -186,7 +186,9 @@ TEST(SyncBatchNormTest, TwoRanksNormaliseWithTheWholeBatchsStatistics) {
     // Parameter gradients: each rank holds its part's contribution (the reducer sums them); buffers: equal.
     const torch::Tensor got = i < 4 ? ranks[0].state[i] + ranks[1].state[i] : ranks[1].state[i];
     EXPECT_LT(near(got, expected.state[i]), 1e-12) << "gradient or buffer " << i;
-    if (i >= 4) EXPECT_LT(near(ranks[0].state[i], expected.state[i]), 1e-12) << "buffer " << i << " on rank 0";
+    if (i >= 4) {
+      EXPECT_LT(near(ranks[0].state[i], expected.state[i]), 1e-12) << "buffer " << i << " on rank 0";
+    }
   }
 }
 
@@ -256,7 +258,9 @@ void expect_same_parameters(const std::vector<torch::Tensor>& got, const std::ve
                             const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;
   for (size_t i = 0; i < got.size(); ++i) {
-    if (got[i].is_floating_point()) EXPECT_EQ(got[i].scalar_type(), torch::kFloat64) << what;
+    if (got[i].is_floating_point()) {
+      EXPECT_EQ(got[i].scalar_type(), torch::kFloat64) << what;
+    }
     EXPECT_LT((got[i].to(torch::kFloat64) - want[i].to(torch::kFloat64)).abs().max().item<double>(), 1e-10)
         << what << ", tensor " << i;
   }
