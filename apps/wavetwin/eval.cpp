@@ -95,7 +95,7 @@ Runner add_eval(CLI::App& app) {
   add_optional(sub, "--model", o.model, "Model spec, for a checkpoint file outside the run store");
   add_optional(sub, "--data", o.data, "Dataset (default: the run's)");
   sub->add_option("--split", f->split, "test or val (the held-out part of the training set)")->capture_default_str();
-  add_optional(sub, "--size", o.size, "Input size (default: the run's recipe's)");
+  add_optional(sub, "--size", o.size, "Input size (default: the run's recipe's; a checkpoint file alone: 224 for folder: data, else 32)");
   add_optional(sub, "--holdout", f->holdout, "Validation images held out per class (default: the run's; -1: the reference's split)");
   sub->add_option("--onecrop-resize", o.onecrop_resize, "One-crop: shorter side before the centre crop (default: the size, as the reference; 256 is usual)");
   sub->add_option("--tencrops-resize", o.tencrops_resize, "Ten crops: shorter side (default: 256 for 224, 36 for 32)");

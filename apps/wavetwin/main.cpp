@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   } catch (const wavetwin::Error& e) {
     std::cerr << "wavetwin: " << e.what() << "\n";
     return 2;
+  } catch (const wavetwin::Interrupted& e) {
+    std::cerr << "wavetwin: " << e.what() << "\n";
+    return 130;
   } catch (const c10::Error& e) {
     // libtorch's own errors carry a backtrace; its first line says what went wrong.
     std::cerr << "wavetwin: " << e.what_without_backtrace() << "\n";

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -66,10 +67,30 @@ std::function<void(const std::string&, int64_t, int64_t)> progress_lines(const s
   };
 }
 
+namespace {
+
+volatile std::sig_atomic_t stop_signal = 0;
+
+void on_stop_signal(int signal) {
+  stop_signal = signal;
+  std::signal(signal, SIG_DFL);
+}
+
+}  // namespace
+
+void stop_on_signals() {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+}
+
 std::function<void(const train::Progress&)> training_progress() {
   const bool tty = isatty(fileno(stderr));
   auto last_tenth = std::make_shared<int64_t>(-1);
   return [tty, last_tenth](const train::Progress& p) {
+    if (stop_signal != 0) {
+      throw Interrupted(std::string("stopped by ") + (stop_signal == SIGINT ? "SIGINT" : "SIGTERM") + " in epoch " +
+                        std::to_string(p.epoch) + "; the run keeps its last completed epoch (continue it with --resume)");
+    }
     if (p.validating) {
       std::fprintf(stderr, tty ? "\r\033[Kepoch %lld/%lld: validating...\n" : "epoch %lld/%lld: validating\n",
                    static_cast<long long>(p.epoch), static_cast<long long>(p.epochs));

@@ -45,7 +45,11 @@ std::function<void(int64_t, int64_t)> progress_line(const std::string& label);
 std::function<void(const std::string&, int64_t, int64_t)> progress_lines(const std::string& prefix);
 
 /// Training progress: on a terminal one line redrawn in place; otherwise a plain line every 10% of an epoch.
+/// After stop_on_signals(), the first SIGINT or SIGTERM makes its next call throw wavetwin::Interrupted.
 std::function<void(const train::Progress&)> training_progress();
+
+/// SIGINT and SIGTERM stop a training run at its next batch, recorded as interrupted; a second one kills.
+void stop_on_signals();
 
 /// "PREFIX: MESSAGE" on stderr.
 std::function<void(const std::string&)> warnings(const std::string& prefix);

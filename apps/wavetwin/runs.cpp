@@ -1,6 +1,5 @@
 // apps/wavetwin/runs.cpp: `wavetwin runs list|show NAME|export NAME --json|rm NAME`: the run store.
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 
 #include "commands.h"
@@ -75,9 +74,7 @@ Runner add_runs(CLI::App& app) {
   for (CLI::App* action : {list, show, exporter, rm}) action->fallthrough();
   return [sub, list, show, exporter, rm, a] {
     if (!sub->parsed()) return;
-    WAVETWIN_CHECK(list->parsed() || std::filesystem::exists(a->store), a->store, ": no run store; expected the ",
-                   "--store of `wavetwin train`");
-    runs::RunStore store(a->store);
+    runs::RunStore store(a->store, /*create=*/false);
     if (list->parsed()) list_runs(store);
     if (show->parsed()) show_run(store, a->name);
     if (exporter->parsed()) std::printf("%s\n", store.export_json(a->name).dump(2).c_str());

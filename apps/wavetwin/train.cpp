@@ -20,8 +20,9 @@ struct TrainFlags {
   train::TrainRunOptions options;
   std::optional<std::string> schedule, lambdas;
   std::optional<int64_t> holdout;
-  int64_t seed = 0;
-  std::string device = "cpu";
+  std::optional<int64_t> seed;
+  std::optional<std::string> device;
+  bool sync_batch_norm = false;
   DistributedFlags distributed;
 };
 
@@ -48,14 +49,16 @@ void run(TrainFlags& f) {
   // --holdout -1 asks for the dataset's reference split, which every preset uses.
   if (f.holdout && *f.holdout >= 0) o.overrides.holdout = f.holdout;
   if (o.train_images == 0) o.train_images.reset();  // --train-images 0: all, as the flag always meant
-  o.seed = static_cast<uint64_t>(f.seed);
-  o.device = parse_device(f.device);
+  if (f.seed) o.seed = static_cast<uint64_t>(*f.seed);
+  if (f.device) o.device = parse_device(*f.device);
+  if (f.sync_batch_norm) o.sync_batch_norm = true;
   // torchrun counts the group's restarts (--max-restarts): a restarted group continues from the checkpoint.
   const char* restarts = std::getenv("TORCHELASTIC_RESTART_COUNT");
   o.restart = restarts != nullptr && std::atoi(restarts) > 0;
   o.on_start = print_train_start;
   o.progress = training_progress();
   o.warn = warnings("train");
+  stop_on_signals();
   const train::TrainRunResult result = train::train_run(o);
   if (!world || world->rank() == 0) {
     print_trained(result);
@@ -92,9 +95,12 @@ Runner add_train(CLI::App& app) {
   train::TrainRunOptions& o = f->options;
   train::RecipeOverrides& r = o.overrides;
   CLI::App* sub = app.add_subcommand("train", "Train a model of the zoo on a dataset; recorded in the run store");
-  sub->add_option("model", o.model, "A papers' name (R18wyC_mod) or readable spec (\"resnet18 --twin cmod\")")->required();
-  sub->add_option("--data", o.data, "fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH")->capture_default_str();
-  sub->add_option("--recipe", o.recipe, "imagenet-alexnet, imagenet-resnet or cifar10-resnet")->capture_default_str();
+  sub->add_option("model", o.model,
+                  "A papers' name (R18wyC_mod) or readable spec (\"resnet18 --twin cmod\"); resuming: the run's");
+  add_optional(sub, "--data", o.data,
+               "fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH (default: fashion-mnist; resuming: the run's)");
+  add_optional(sub, "--recipe", o.recipe,
+               "imagenet-alexnet, imagenet-resnet or cifar10-resnet (default: cifar10-resnet; resuming: the run's)");
   add_optional(sub, "--epochs", r.epochs, "Epochs (default: the recipe's)")->check(CLI::PositiveNumber);
   add_optional(sub, "--lr", r.lr, "Initial learning rate")->check(CLI::PositiveNumber);
   add_optional(sub, "--momentum", r.momentum, "SGD momentum, 0 <= m < 1")->check(CLI::NonNegativeNumber);
@@ -115,16 +121,18 @@ Runner add_train(CLI::App& app) {
   add_optional(sub, "--name", o.name, "Run name (default: MODEL-DATASET)");
   sub->add_option("--store", o.store, "Run store (SQLite); checkpoints go beside it in NAME/")->capture_default_str();
   sub->add_option("--cache", o.cache, "Folder for decoded-dataset caches (default: beside the data)");
-  sub->add_option("--seed", f->seed, "Seed of the initialisation, the shuffles and the augmentation")->check(CLI::NonNegativeNumber);
+  add_optional(sub, "--seed", f->seed, "Seed of the initialisation, the shuffles and the augmentation (default: 0)")
+      ->check(CLI::NonNegativeNumber);
   sub->add_option("--threads", o.threads, "Compute threads (default: all cores, divided among the local ranks)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--loader-threads", o.loader_threads, "Data-loading threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--keep-every", o.keep_every, "Also keep the checkpoint of every Nth epoch")->check(CLI::NonNegativeNumber);
+  add_optional(sub, "--keep-every", o.keep_every, "Also keep the checkpoint of every Nth epoch")->check(CLI::NonNegativeNumber);
   add_optional(sub, "--stop-after", o.stop_after, "Stop after N epochs in this call (resume later)")->check(CLI::PositiveNumber);
-  sub->add_option("--device", f->device, "cpu, or cuda when built against a CUDA libtorch")->capture_default_str();
-  sub->add_flag("--resume", o.resume, "Continue the run NAME from its last checkpoint");
+  add_optional(sub, "--device", f->device, "cpu, or cuda when built against a CUDA libtorch (default: cpu)");
+  sub->add_flag("--resume", o.resume,
+                "Continue the run NAME from its last checkpoint, with its recorded options (a larger --epochs extends it)");
   sub->add_flag("--strict", o.strict, "Stop at the first corrupt image instead of skipping it");
-  sub->add_flag("--sync-bn", o.sync_batch_norm,
+  sub->add_flag("--sync-bn", f->sync_batch_norm,
                 "On several ranks: batch normalisation with the whole batch's statistics (default: each rank's own)");
   add_distributed_flags(sub, f->distributed);
   return [sub, f] {

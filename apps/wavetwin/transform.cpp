@@ -1,9 +1,11 @@
 // apps/wavetwin/transform.cpp: `wavetwin transform`: DT-CWPT of an image or tensor, packets, mosaics, inverse.
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -41,7 +43,10 @@ bool has_image_signature(const std::vector<char>& bytes) {
 // (N, C, H, W) float input from an image file or a torch.save tensor of 2, 3 or 4 dimensions.
 torch::Tensor load_input(const TransformArgs& args) {
   const std::vector<char> bytes = data::read_file(args.input);
-  if (has_image_signature(bytes)) {
+  std::string extension = std::filesystem::path(args.input).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+  const bool named_image = extension == ".jpg" || extension == ".jpeg" || extension == ".png";
+  if (has_image_signature(bytes) || named_image) {  // a broken image is named as such, not as a tensor file
     const auto mode = args.gray ? data::ColorMode::kGray : data::ColorMode::kAsStored;
     return data::to_float_chw(data::decode_image(bytes.data(), bytes.size(), args.input, mode)).unsqueeze(0);
   }

@@ -257,16 +257,18 @@ void bind_workflows(py::module_& m) {
       .def_readonly("store", &train::TrainRunResult::store);
   m.def(
       "train_run",
-      [](const std::string& model, const std::string& data, const std::string& recipe,
+      [](std::optional<std::string> model, std::optional<std::string> data, std::optional<std::string> recipe,
          const train::RecipeOverrides& overrides, std::optional<std::string> name, const std::string& store,
-         const std::string& cache, uint64_t seed, int64_t threads, int64_t loader_threads, int64_t keep_every,
-         std::optional<int64_t> train_images, std::optional<int64_t> stop_after, bool resume, bool strict,
-         const std::string& device, py::object progress, py::object warn) {
+         const std::string& cache, std::optional<uint64_t> seed, int64_t threads, int64_t loader_threads,
+         std::optional<int64_t> keep_every, std::optional<int64_t> train_images, std::optional<int64_t> stop_after,
+         bool resume, bool strict, std::optional<std::string> device, py::object progress, py::object warn) {
         train::TrainRunOptions o;
-        o.model = model, o.data = data, o.recipe = recipe, o.overrides = overrides, o.name = std::move(name);
+        o.model = model.value_or(""), o.data = std::move(data), o.recipe = std::move(recipe);
+        o.overrides = overrides, o.name = std::move(name);
         o.store = store, o.cache = cache, o.seed = seed, o.threads = threads, o.loader_threads = loader_threads;
         o.keep_every = keep_every, o.train_images = train_images, o.stop_after = stop_after, o.resume = resume;
-        o.strict = strict, o.device = torch::Device(device);
+        o.strict = strict;
+        if (device) o.device = torch::Device(*device);
         o.progress = callback<const train::Progress&>(std::move(progress));
         o.warn = callback<const std::string&>(std::move(warn));
         py::gil_scoped_release release;

@@ -66,7 +66,10 @@ def test_ctrl_c_stops_training_and_the_run_resumes(tiny_mnist, tmp_path):  # noq
         status, epochs = db.execute("SELECT status, (SELECT COUNT(*) FROM epochs WHERE run = runs.id) FROM runs "
                                     "WHERE name = 'cut'").fetchone()
     assert status == "interrupted" and 1 <= epochs < 4
-    resumed = wavetwin.train(SPEC, data, name="cut", store=store, resume=True, progress=False, **recipe)
+    # Every setting comes from the store; one given that differs is refused by name.
+    with pytest.raises(ValueError, match="--lr 0.5 differs from the run's"):
+        wavetwin.train(name="cut", store=store, resume=True, lr=0.5, progress=False)
+    resumed = wavetwin.train(name="cut", store=store, resume=True, progress=False)
     assert resumed.run.status == "finished"
     assert [e.epoch for e in resumed.epochs] == [1, 2, 3, 4]
 

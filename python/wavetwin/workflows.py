@@ -51,21 +51,24 @@ def _callback(progress: Progress, printer: Callable[..., None]) -> Optional[Call
     return progress or None
 
 
-def train(model: str, data: str = "fashion-mnist", recipe: str = "cifar10-resnet", *, name: Optional[str] = None,
-          store: str = "runs/wavetwin.db", cache: str = "", seed: int = 0, epochs: Optional[int] = None,
+def train(model: Optional[str] = None, data: Optional[str] = None, recipe: Optional[str] = None, *,
+          name: Optional[str] = None, store: str = "runs/wavetwin.db", cache: str = "", seed: Optional[int] = None,
+          epochs: Optional[int] = None,
           batch: Optional[int] = None, lr: Optional[float] = None, momentum: Optional[float] = None,
           weight_decay: Optional[float] = None, schedule: Optional[str] = None, step: Optional[int] = None,
           gamma: Optional[float] = None, warmup: Optional[int] = None, accumulate: Optional[int] = None,
           size: Optional[int] = None, crop_scale: Optional[float] = None, holdout: Optional[int] = None,
           lambdas: Optional[Sequence[float]] = None, threads: int = 0, loader_threads: int = 0,
-          keep_every: int = 0, train_images: Optional[int] = None, stop_after: Optional[int] = None,
-          resume: bool = False, strict: bool = False, device: str = "cpu", progress: Progress = True,
+          keep_every: Optional[int] = None, train_images: Optional[int] = None, stop_after: Optional[int] = None,
+          resume: bool = False, strict: bool = False, device: Optional[str] = None, progress: Progress = True,
           warn: Optional[Callable[[str], None]] = None) -> _C.TrainRunResult:
     """``wavetwin train``: creates the run ``name`` (default MODEL-DATASET) of the zoo model ``model`` (a papers'
-    name or a spec) on ``data`` with the preset ``recipe`` and the settings given (None: the preset's), records
-    it in ``store`` with its checkpoints beside it, and trains it to the recipe's end (or ``stop_after`` more
-    epochs). ``resume=True`` continues the run from its last checkpoint. Returns the run record, every epoch's
-    record, the epochs done and the best epoch. ValueError naming the option, file or run at fault."""
+    name or a spec) on ``data`` (None: fashion-mnist) with the preset ``recipe`` (None: cifar10-resnet) and the
+    settings given (None: the preset's), records it in ``store`` with its checkpoints beside it, and trains it to
+    the recipe's end (or ``stop_after`` more epochs). ``resume=True`` continues the run from its last checkpoint
+    with its recorded settings: those left None are the run's, a different one is refused (a larger ``epochs``
+    extends the run). Returns the run record, every epoch's record, the epochs done and the best epoch.
+    ValueError naming the option, file or run at fault (another process training the run)."""
     overrides = _C.RecipeOverrides(lr, momentum, weight_decay, gamma, crop_scale, schedule, step, warmup, epochs,
                                    batch, accumulate, size, holdout, list(lambdas) if lambdas is not None else None)
     notices = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))

@@ -103,7 +103,7 @@ HoldoutSplit holdout_per_class(const Dataset& dataset, int64_t per_class) {
   }
   for (int64_t c = 0; c < classes; ++c) {
     WAVETWIN_CHECK(seen[c] > per_class, "held-out split: class ", dataset.classes()[c], " has ", seen[c],
-                   " images; expected more than the ", per_class, " held out");
+                   " images; expected more than the ", per_class, " held out (a smaller --holdout)");
   }
   return split;
 }

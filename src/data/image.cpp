@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <csetjmp>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -37,6 +38,21 @@ void jpeg_warning(j_common_ptr info, int level) {
   if (level < 0 && info->err->msg_code == JWRN_JPEG_EOF) reinterpret_cast<JpegError*>(info->err)->truncated = true;
 }
 
+int64_t configured_max_pixels() {
+  const char* text = std::getenv("WAVETWIN_MAX_IMAGE_PIXELS");
+  if (text == nullptr) return 178956970;
+  char* end = nullptr;
+  const long long value = std::strtoll(text, &end, 10);
+  WAVETWIN_CHECK(end != text && *end == '\0' && value > 0, "WAVETWIN_MAX_IMAGE_PIXELS=", text,
+                 "; expected a positive number of pixels");
+  return value;
+}
+
+void check_declared_size(const std::string& name, int64_t height, int64_t width) {
+  WAVETWIN_CHECK(height * width <= max_image_pixels(), name, ": declares ", width, " x ", height, " pixels, over the limit of ",
+                 max_image_pixels(), "; expected a smaller image (or a larger WAVETWIN_MAX_IMAGE_PIXELS)");
+}
+
 // With `choose`, only the window it picks, at the coarsest allowed DCT scale (see read_image_window).
 torch::Tensor decode_jpeg(const unsigned char* data, size_t size, const std::string& name,
                           const WindowChooser* choose = nullptr, int64_t min_side = 0) {
@@ -55,6 +71,10 @@ torch::Tensor decode_jpeg(const unsigned char* data, size_t size, const std::str
   jpeg_mem_src(&info, data, static_cast<unsigned long>(size));
   jpeg_save_markers(&info, JPEG_APP0 + 14, 0xffff);  // Adobe marker: inverted CMYK
   jpeg_read_header(&info, TRUE);
+  if (static_cast<int64_t>(info.image_height) * info.image_width > max_image_pixels()) {
+    jpeg_destroy_decompress(&info);
+    check_declared_size(name, info.image_height, info.image_width);
+  }
   const bool cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
   info.out_color_space = cmyk ? JCS_CMYK : (info.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB);
   CropBox box{0, 0, static_cast<int64_t>(info.image_height), static_cast<int64_t>(info.image_width)};
@@ -95,18 +115,24 @@ torch::Tensor decode_jpeg(const unsigned char* data, size_t size, const std::str
   if (first_col > 0 || end_col < out_w) jpeg_crop_scanline(&info, &x_offset, &x_width);  // widened to iMCU columns
   if (first_row > 0) jpeg_skip_scanlines(&info, static_cast<JDIMENSION>(first_row));
   const int64_t w = info.output_width, c = info.output_components;
-  pixels.resize(static_cast<size_t>(end_row - first_row) * w * c);
+  try {
+    pixels.resize(static_cast<size_t>(end_row - first_row) * w * c);
+  } catch (const std::bad_alloc&) {
+    jpeg_destroy_decompress(&info);
+    WAVETWIN_FAIL(name, ": out of memory for its ", w, " x ", end_row - first_row, " pixels; expected more free memory");
+  }
   uint8_t* out = pixels.data();
   for (int64_t row_index = 0; row_index < end_row - first_row; ++row_index) {
     JSAMPROW row = out + row_index * w * c;
     jpeg_read_scanlines(&info, &row, 1);
+    if (error.truncated) break;  // the rest would be made up: stop now (a small file may declare a huge image)
   }
   bool adobe = false;
   for (jpeg_saved_marker_ptr m = info.marker_list; m != nullptr; m = m->next) {
     adobe = adobe || (m->marker == JPEG_APP0 + 14 && m->data_length >= 5 && std::memcmp(m->data, "Adobe", 5) == 0);
   }
   // Rows below the window are never decoded.
-  if (end_row == out_h) {
+  if (end_row == out_h && !error.truncated) {
     jpeg_finish_decompress(&info);
   } else {
     jpeg_abort_decompress(&info);
@@ -138,6 +164,10 @@ torch::Tensor decode_png(const unsigned char* data, size_t size, const std::stri
   png_image png{};
   png.version = PNG_IMAGE_VERSION;
   WAVETWIN_CHECK(png_image_begin_read_from_memory(&png, data, size) != 0, name, ": corrupt PNG (", png.message, ")");
+  if (static_cast<int64_t>(png.height) * png.width > max_image_pixels()) {
+    png_image_free(&png);
+    check_declared_size(name, png.height, png.width);
+  }
   const bool gray = (png.format & PNG_FORMAT_FLAG_COLOR) == 0;
   const bool alpha = (png.format & PNG_FORMAT_FLAG_ALPHA) != 0;
   // 16-bit files are read as they are (libpng's "linear" format, no gamma conversion) and scaled to 8 bits
@@ -146,7 +176,13 @@ torch::Tensor decode_png(const unsigned char* data, size_t size, const std::stri
   png.format = (gray ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB) | (alpha ? PNG_FORMAT_FLAG_ALPHA : 0) |
                (wide ? PNG_FORMAT_FLAG_LINEAR : 0);
   const int64_t c = (gray ? 1 : 3) + (alpha ? 1 : 0);
-  torch::Tensor image = torch::empty({png.height, png.width, c}, wide ? torch::kInt16 : torch::kUInt8);
+  torch::Tensor image;
+  try {
+    image = torch::empty({png.height, png.width, c}, wide ? torch::kInt16 : torch::kUInt8);
+  } catch (const c10::Error&) {
+    png_image_free(&png);
+    WAVETWIN_FAIL(name, ": out of memory for its ", png.width, " x ", png.height, " pixels; expected more free memory");
+  }
   const int ok = png_image_finish_read(&png, nullptr, image.data_ptr(), 0, nullptr);
   const std::string message = png.message;
   png_image_free(&png);
@@ -333,6 +369,11 @@ torch::Tensor to_float_chw(const torch::Tensor& image) {
 torch::Tensor to_uint8_hwc(const torch::Tensor& image) {
   WAVETWIN_CHECK(image.dim() == 3, "to_uint8_hwc: image of shape ", image.sizes(), "; expected (C, H, W)");
   return image.mul(255.0).round().clamp(0, 255).to(torch::kUInt8).permute({1, 2, 0}).contiguous();
+}
+
+int64_t max_image_pixels() {
+  static const int64_t limit = configured_max_pixels();
+  return limit;
 }
 
 torch::Tensor resize(const torch::Tensor& image, int64_t height, int64_t width) {

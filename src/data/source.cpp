@@ -30,7 +30,7 @@ std::string folder_stamp(const ImageFolderDataset& folder) {
     latest = std::max<uint64_t>(latest, fs::last_write_time(folder.file(i), error).time_since_epoch().count());
   }
   std::ostringstream stamp;
-  stamp << "v1 " << folder.size() << " files, " << bytes << " bytes, latest " << latest << ", channels "
+  stamp << "v2 " << folder.size() << " files, " << bytes << " bytes, latest " << latest << ", channels "
         << folder.channels();
   return stamp.str();
 }
@@ -54,6 +54,8 @@ std::shared_ptr<TensorDataset> decoded_folder(const std::string& path, const std
   const std::string stamp = folder_stamp(folder);
   const std::string dir = cache_folder(fs::path(path).parent_path().string(), options);
   const std::string cache = dir + "/" + name + ".pt";
+  std::shared_ptr<TensorDataset> cached;
+  std::vector<LoadFailure> cached_failures;
   if (fs::exists(cache)) {
     try {
       const std::vector<char> bytes = read_file(cache);
@@ -61,25 +63,41 @@ std::shared_ptr<TensorDataset> decoded_folder(const std::string& path, const std
       if (tuple->elements().at(0).toStringRef() == stamp) {
         std::vector<std::string> classes;
         for (const auto& c : tuple->elements().at(3).toListRef()) classes.push_back(c.toStringRef());
-        splits.cached = true;
-        return std::make_shared<TensorDataset>(tuple->elements().at(1).toTensor(), tuple->elements().at(2).toTensor(),
-                                               classes, name);
+        const auto& failed = tuple->elements().at(4).toListRef();
+        for (size_t i = 0; i + 1 < failed.size(); i += 2) {
+          cached_failures.push_back({failed[i].toStringRef(), failed[i + 1].toStringRef()});
+        }
+        cached = std::make_shared<TensorDataset>(tuple->elements().at(1).toTensor(), tuple->elements().at(2).toTensor(),
+                                                 classes, name);
       }
     } catch (const std::exception&) {
       // An unreadable or stale cache is rebuilt below.
     }
   }
+  // The images that failed to decode are in the cache too: reported (and refused with --strict) as when decoded.
+  if (cached) {
+    WAVETWIN_CHECK(!options.strict || cached_failures.empty(), cached_failures.empty() ? "" : cached_failures.front().reason,
+                   " (recorded in the cache ", cache, "); expected every image to decode (--strict)");
+    splits.failures = std::move(cached_failures);
+    splits.cached = true;
+    return cached;
+  }
   auto decoded = decode_all(folder, name, options.strict, splits.failures);
-  c10::List<std::string> classes;
+  c10::List<std::string> classes, failed;
   for (const auto& c : decoded->classes()) classes.push_back(c);
+  for (const auto& f : splits.failures) {
+    failed.push_back(f.file.string());
+    failed.push_back(f.reason);
+  }
   const std::vector<char> bytes =
-      torch::pickle_save(c10::ivalue::Tuple::create({stamp, decoded->images(), decoded->labels(), classes}));
+      torch::pickle_save(c10::ivalue::Tuple::create({stamp, decoded->images(), decoded->labels(), classes, failed}));
   std::error_code error;
   fs::create_directories(dir, error);
   try {
     write_file_atomic(cache, bytes.data(), bytes.size());
-  } catch (const std::exception&) {
-    // No writable cache: the next run decodes again.
+  } catch (const std::exception& e) {
+    splits.notices.push_back(std::string(e.what()) + ": the decoded images are not cached, and the next run decodes "
+                             "them again (--cache DIR for another folder)");
   }
   return decoded;
 }
@@ -100,9 +118,11 @@ void split_train(DataSplits& splits, std::shared_ptr<const Dataset> full, const 
 
 }  // namespace
 
+std::string dataset_name(const std::string& spec) { return spec.substr(0, spec.find(':')); }
+
 DataSplits open_data(const std::string& spec, const DataOptions& options) {
   const size_t colon = spec.find(':');
-  const std::string kind = spec.substr(0, colon);
+  const std::string kind = dataset_name(spec);
   const std::string path = colon == std::string::npos ? "" : spec.substr(colon + 1);
   DataSplits splits;
   splits.name = kind;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -219,6 +220,18 @@ void World::broadcast(std::vector<torch::Tensor>& tensors, int64_t root) {
     std::vector<torch::Tensor> one{tensor};
     wait(*this, group_->broadcast(one, o), "broadcast");
   }
+}
+
+std::string World::broadcast_bytes(const std::string& bytes, int64_t root) {
+  if (size() == 1) return bytes;
+  const bool sender = rank() == root;
+  std::vector<torch::Tensor> length{torch::full({1}, static_cast<int64_t>(sender ? bytes.size() : 0), torch::kInt64)};
+  broadcast(length, root);
+  const int64_t n = length[0].item<int64_t>();
+  std::vector<torch::Tensor> content{torch::empty({n}, torch::kUInt8)};
+  if (sender) std::memcpy(content[0].data_ptr(), bytes.data(), bytes.size());
+  broadcast(content, root);
+  return std::string(static_cast<const char*>(content[0].data_ptr()), static_cast<size_t>(n));
 }
 
 void World::barrier() {

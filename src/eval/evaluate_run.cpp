@@ -64,6 +64,9 @@ Target resolve_target(const EvaluateRunOptions& o, const runs::RunStore* store) 
   if (o.model) t.spec = *o.model;
   if (o.data) t.dataset = *o.data;
   WAVETWIN_CHECK(!t.dataset.empty(), o.target, ": no dataset recorded; expected --data");
+  // A checkpoint file alone: the input size of the recipe such data is trained with (cifar10-resnet's 32 for the
+  // small-image datasets, the ImageNet recipes' 224 for image folders).
+  if (!t.run) t.size = data::dataset_name(t.dataset) == "folder" ? 224 : 32;
   if (o.size) t.size = *o.size;
   if (o.holdout) t.holdout = o.holdout;
   return t;

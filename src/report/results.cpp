@@ -113,7 +113,7 @@ Figure training_figure(const std::vector<RunCurves>& runs) {
   loss.y.label = "cross-entropy (mean over the epoch)";
   val.y.label = "top-1 error (%)";
   for (const auto& r : runs) {
-    loss.series.push_back({r.name, r.epochs, r.train_loss, SeriesStyle::kLinesPoints, ""});
+    if (!r.epochs.empty()) loss.series.push_back({r.name, r.epochs, r.train_loss, SeriesStyle::kLinesPoints, ""});
     std::vector<double> x, y;
     for (size_t i = 0; i < r.epochs.size() && i < r.val_top1.size(); ++i) {
       if (!std::isnan(r.val_top1[i])) x.push_back(r.epochs[i]), y.push_back(r.val_top1[i]);
@@ -121,7 +121,9 @@ Figure training_figure(const std::vector<RunCurves>& runs) {
     if (!x.empty()) val.series.push_back({r.name, x, y, SeriesStyle::kLinesPoints, ""});
   }
   loss.x.ticks = val.x.ticks = whole_number_ticks(loss);
-  figure.panels = {loss, val};
+  for (const Panel& panel : {loss, val}) {
+    if (!panel.series.empty()) figure.panels.push_back(panel);
+  }
   return figure;
 }
 

@@ -76,8 +76,7 @@ nlohmann::ordered_json rows_json(const std::vector<ResultRow>& rows, const std::
 }  // namespace
 
 RunsReport write_runs_report(const RunsReportOptions& o) {
-  WAVETWIN_CHECK(fs::exists(o.store), o.store, ": no run store; expected the --store of `wavetwin train`");
-  const runs::RunStore store(o.store);
+  const runs::RunStore store(o.store, /*create=*/false);
   std::vector<std::string> names = o.runs;
   if (names.empty()) {
     for (const auto& r : store.list()) names.push_back(r.name);
@@ -152,9 +151,14 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
        << format_duration(r.run.seconds) << " | " << (r.checkpoint.empty() ? "(not evaluated)" : r.checkpoint)
        << " |\n";
   }
-  md << "\n![training](training.png)\n";
-
-  std::vector<std::pair<Figure, fs::path>> figures{{training_figure(curves), dir / "training.png"}};
+  std::vector<std::pair<Figure, fs::path>> figures;
+  Figure training = training_figure(curves);
+  if (training.panels.empty()) {
+    report.output.warnings.push_back("no training figure: no run has finished an epoch");
+  } else {
+    md << "\n![training](training.png)\n";
+    figures.push_back({std::move(training), dir / "training.png"});
+  }
   bool shifts = false;
   for (const auto& c : curves) shifts = shifts || !c.kl.empty();
   if (shifts) {

@@ -2,20 +2,24 @@
 #include "wavetwin/runs/run_store.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <tuple>
 
 #include "wavetwin/error.h"
-
-#ifndef WAVETWIN_CODE_VERSION
-#define WAVETWIN_CODE_VERSION "unknown"
-#endif
+#include "wavetwin/fault.h"
+#include "wavetwin/runs/run_lock.h"
 
 namespace wavetwin::runs {
+
+// Generated at build time (cmake/code_version.cmake).
+const char* built_code_version();
+
 namespace {
 
 // Version 1: typed columns (runs.size, runs.holdout, runs.failure; scores by split, metric, direction, step;
@@ -51,8 +55,8 @@ std::string now_utc() {
 class Statement {
  public:
   Statement(sqlite3* db, const std::string& sql) : db_(db) {
-    WAVETWIN_CHECK(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) == SQLITE_OK, "run store: ",
-                   sqlite3_errmsg(db), " in: ", sql);
+    WAVETWIN_CHECK(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) == SQLITE_OK, "run store ",
+                   sqlite3_db_filename(db, "main"), ": ", sqlite3_errmsg(db), " in: ", sql);
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement& bind(int i, const std::string& v) {
@@ -78,7 +82,8 @@ class Statement {
   /// Steps once; true while a row is available.
   bool step() {
     const int code = sqlite3_step(stmt_);
-    WAVETWIN_CHECK(code == SQLITE_ROW || code == SQLITE_DONE, "run store: ", sqlite3_errmsg(db_));
+    WAVETWIN_CHECK(code == SQLITE_ROW || code == SQLITE_DONE, "run store ", sqlite3_db_filename(db_, "main"), ": ",
+                   sqlite3_errmsg(db_));
     return code == SQLITE_ROW;
   }
   bool null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
@@ -153,7 +158,7 @@ std::optional<Score> legacy_score(const std::string& checkpoint, const std::stri
 
 }  // namespace
 
-std::string code_version() { return WAVETWIN_CODE_VERSION; }
+std::string code_version() { return built_code_version(); }
 
 std::string status_name(RunStatus status) {
   switch (status) {
@@ -161,15 +166,17 @@ std::string status_name(RunStatus status) {
     case RunStatus::kInterrupted: return "interrupted";
     case RunStatus::kFinished: return "finished";
     case RunStatus::kFailed: return "failed";
+    case RunStatus::kKilled: return "killed";
   }
   return "running";
 }
 
 RunStatus parse_status(const std::string& name) {
-  for (const RunStatus s : {RunStatus::kRunning, RunStatus::kInterrupted, RunStatus::kFinished, RunStatus::kFailed}) {
+  for (const RunStatus s : {RunStatus::kRunning, RunStatus::kInterrupted, RunStatus::kFinished, RunStatus::kFailed,
+                            RunStatus::kKilled}) {
     if (status_name(s) == name) return s;
   }
-  WAVETWIN_FAIL("run status '", name, "': unknown; expected running, interrupted, finished or failed");
+  WAVETWIN_FAIL("run status '", name, "': unknown; expected running, interrupted, finished, failed or killed");
 }
 
 std::string checkpoint_kind_name(CheckpointKind kind) {
@@ -187,11 +194,15 @@ std::string checkpoint_label(const CheckpointRecord& c) {
   return c.kind == CheckpointKind::kEpoch ? "epoch-" + std::to_string(c.epoch) : checkpoint_kind_name(c.kind);
 }
 
-RunStore::RunStore(const std::string& path) : path_(path) {
+RunStore::RunStore(const std::string& path, bool create) : path_(path) {
+  WAVETWIN_CHECK(!std::filesystem::is_directory(path), path, ": a folder; expected the run store's file (--store DIR/runs.db)");
+  WAVETWIN_CHECK(create || std::filesystem::exists(path), path,
+                 ": no such run store; expected the --store of a wavetwin train run");
   const auto parent = std::filesystem::path(path).parent_path();
   std::error_code error;
-  if (!parent.empty()) std::filesystem::create_directories(parent, error);
-  if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
+  if (create && !parent.empty()) std::filesystem::create_directories(parent, error);
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), nullptr) !=
+      SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -200,11 +211,24 @@ RunStore::RunStore(const std::string& path) : path_(path) {
   sqlite3_busy_timeout(db_, 10000);
   try {
     exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;");
+    {
+      Statement check(db_, "PRAGMA quick_check");
+      check.step();
+      WAVETWIN_CHECK(check.text(0) == "ok", "integrity check: ", check.text(0));
+    }
     migrate();
   } catch (const Error& e) {
+    const int code = sqlite3_extended_errcode(db_) & 0xff;
     sqlite3_close(db_);
     db_ = nullptr;
-    WAVETWIN_FAIL(path, ": not a wavetwin run store (", e.what(), ")");
+    if (code == SQLITE_READONLY || code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN ||
+        code == SQLITE_PERM) {
+      // SQLite's words ("unable to open database file") do not say why; the folder's may.
+      const std::string folder = parent.empty() ? std::string(".") : parent.string();
+      const std::string cause = ::access(folder.c_str(), W_OK) != 0 ? std::string(std::strerror(errno)) + ": " : "";
+      WAVETWIN_FAIL(path, ": cannot write the run store (", cause, e.what(), "); expected a writable disk with free space");
+    }
+    WAVETWIN_FAIL(path, ": not a wavetwin run store, or a damaged one (", e.what(), ")");
   }
 }
 
@@ -294,7 +318,25 @@ std::optional<RunRecord> RunStore::find(const std::string& name) const {
   Statement s(db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE name = ?");
   s.bind(1, name);
   if (!s.step()) return std::nullopt;
-  return read_run(s);
+  return observed(read_run(s));
+}
+
+RunRecord RunStore::observed(RunRecord run) const {
+  if (run.status == RunStatus::kRunning && !RunLock::held(run_lock_path(path_, run.name))) run.status = RunStatus::kKilled;
+  return run;
+}
+
+void RunStore::transaction(const std::function<void()>& body) {
+  const bool own = sqlite3_get_autocommit(db_) != 0;
+  if (own) exec("BEGIN IMMEDIATE");
+  try {
+    body();
+    if (own) fault_point("store.commit");
+    if (own) exec("COMMIT");
+  } catch (...) {
+    if (own) exec("ROLLBACK");
+    throw;
+  }
 }
 
 RunRecord RunStore::get(const std::string& name) const {
@@ -306,13 +348,27 @@ RunRecord RunStore::get(const std::string& name) const {
 std::vector<RunRecord> RunStore::list() const {
   Statement s(db_, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id");
   std::vector<RunRecord> runs;
-  while (s.step()) runs.push_back(read_run(s));
+  while (s.step()) runs.push_back(observed(read_run(s)));
   return runs;
 }
 
 void RunStore::set_status(int64_t run, RunStatus status, double seconds, const std::string& failure) {
   Statement(db_, "UPDATE runs SET status = ?, failure = ?, seconds = ?, updated = ? WHERE id = ?")
       .bind(1, status_name(status)).bind(2, failure).bind(3, seconds).bind(4, now_utc()).bind(5, run).step();
+}
+
+void RunStore::set_options(int64_t run, const nlohmann::json& options) {
+  Statement(db_, "UPDATE runs SET options = ?, updated = ? WHERE id = ?").bind(1, options.dump()).bind(2, now_utc())
+      .bind(3, run).step();
+}
+
+void RunStore::record_epoch(int64_t run, const EpochRecord& epoch, const std::vector<CheckpointRecord>& checkpoints,
+                            double seconds) {
+  transaction([&] {
+    put_epoch(run, epoch);
+    for (const auto& c : checkpoints) put_checkpoint(run, c);
+    set_status(run, RunStatus::kRunning, seconds);
+  });
 }
 
 void RunStore::put_epoch(int64_t run, const EpochRecord& e) {
@@ -333,18 +389,13 @@ std::vector<EpochRecord> RunStore::epochs(int64_t run) const {
 }
 
 void RunStore::put_checkpoint(int64_t run, const CheckpointRecord& c) {
-  exec("BEGIN IMMEDIATE");
-  try {
+  transaction([&] {
     if (c.kind != CheckpointKind::kEpoch) {
       Statement(db_, "DELETE FROM checkpoints WHERE run = ? AND kind = ?").bind(1, run).bind(2, checkpoint_kind_name(c.kind)).step();
     }
     Statement(db_, "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?)")
         .bind(1, run).bind(2, checkpoint_kind_name(c.kind)).bind(3, c.epoch).bind(4, c.path).step();
-    exec("COMMIT");
-  } catch (...) {
-    exec("ROLLBACK");
-    throw;
-  }
+  });
 }
 
 std::vector<CheckpointRecord> RunStore::checkpoints(int64_t run) const {
@@ -356,10 +407,7 @@ std::vector<CheckpointRecord> RunStore::checkpoints(int64_t run) const {
 }
 
 void RunStore::put_scores(int64_t run, const std::vector<Score>& scores) {
-  // Inside the migration's transaction already; otherwise one of its own.
-  const bool own = sqlite3_get_autocommit(db_) != 0;
-  if (own) exec("BEGIN IMMEDIATE");
-  try {
+  transaction([&] {
     for (const auto& score : scores) {
       const std::optional<std::string> direction =
           score.direction ? std::optional<std::string>(data::shift_direction_name(*score.direction)) : std::nullopt;
@@ -371,11 +419,7 @@ void RunStore::put_scores(int64_t run, const std::vector<Score>& scores) {
           .bind(1, run).bind(2, score.checkpoint).bind(3, split_name(score.split)).bind(4, metric_name(score.metric))
           .bind(5, direction).bind(6, score.step).bind(7, score.value).step();
     }
-    if (own) exec("COMMIT");
-  } catch (...) {
-    if (own) exec("ROLLBACK");
-    throw;
-  }
+  });
 }
 
 std::vector<Score> RunStore::scores(int64_t run) const {

@@ -11,6 +11,7 @@
 #include "wavetwin/layers/hilbert.h"
 #include "wavetwin/report/frequency_plane.h"
 #include "wavetwin/report/mosaic.h"
+#include "wavetwin/runs/checkpoint.h"
 #include "wavetwin/study/theory.h"
 
 namespace wavetwin::study {
@@ -18,7 +19,8 @@ namespace {
 
 // The kernel bank: the tensor named by `layer`, or the file's only tensor, or its first 4-D one.
 std::pair<std::string, torch::Tensor> select_kernels(const KernelStudyOptions& o) {
-  const auto tensors = data::load_tensors(o.input);
+  // A checkpoint of wavetwin train, or a torch.save file (a tensor, a dict of them, a state_dict saved as dict).
+  const auto tensors = runs::is_checkpoint(o.input) ? runs::checkpoint_weights(o.input) : data::load_tensors(o.input);
   std::string candidates;
   for (const auto& [name, t] : tensors) {
     if (t.dim() == 4 && t.is_floating_point()) candidates += (candidates.empty() ? "" : ", ") + name;

@@ -27,8 +27,7 @@ Recipe preset(const std::string& name) {
   return r;
 }
 
-Recipe make_recipe(const std::string& name, const RecipeOverrides& o) {
-  Recipe r = preset(name);
+Recipe apply_overrides(Recipe r, const RecipeOverrides& o) {
   r.lr = o.lr.value_or(r.lr);
   r.momentum = o.momentum.value_or(r.momentum);
   r.weight_decay = o.weight_decay.value_or(r.weight_decay);
@@ -43,6 +42,11 @@ Recipe make_recipe(const std::string& name, const RecipeOverrides& o) {
   r.crop_scale = o.crop_scale.value_or(r.crop_scale);
   if (o.holdout) r.holdout = o.holdout;
   r.lambdas = o.lambdas.value_or(r.lambdas);
+  return r;
+}
+
+Recipe make_recipe(const std::string& name, const RecipeOverrides& overrides) {
+  Recipe r = apply_overrides(preset(name), overrides);
   validate(r);
   return r;
 }

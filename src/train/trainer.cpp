@@ -16,6 +16,7 @@
 #include "wavetwin/dist/sync_batch_norm.h"
 #include "wavetwin/dist/world.h"
 #include "wavetwin/error.h"
+#include "wavetwin/fault.h"
 #include "wavetwin/eval/accuracy.h"
 
 namespace wavetwin::train {
@@ -75,29 +76,24 @@ void Trainer::resume() {
     WAVETWIN_CHECK(found, last, ": no checkpoint to resume from; expected a run that completed at least one epoch");
     state_ = runs::load_checkpoint(last, *model_, optimizer_.get());
     model_->to(options_.device);
+    recover_records();
     return;
   }
-  // Rank 0's checkpoint is sent to the others, which need not share its file system.
-  std::vector<torch::Tensor> size{torch::full({1}, int64_t{-1}, torch::kInt64)};
+  // Rank 0's checkpoint is sent to the others, which need not share its file system; an empty one says none.
   std::string bytes;
   if (leader() && found) {
     std::ifstream in(last, std::ios::binary);
     bytes.assign(std::istreambuf_iterator<char>(in), {});
-    size[0].fill_(static_cast<int64_t>(bytes.size()));
   }
-  world->broadcast(size, 0);
-  const int64_t length = size[0].item<int64_t>();
-  WAVETWIN_CHECK(length >= 0, last, " (on rank 0): no checkpoint to resume from; expected a run that completed at ",
+  bytes = world->broadcast_bytes(bytes);
+  WAVETWIN_CHECK(!bytes.empty(), last, " (on rank 0): no checkpoint to resume from; expected a run that completed at ",
                  "least one epoch");
-  std::vector<torch::Tensor> content{leader() ? torch::from_blob(bytes.data(), {length}, torch::kUInt8).clone()
-                                              : torch::empty({length}, torch::kUInt8)};
-  world->broadcast(content, 0);
   std::string path = last;
   if (!leader()) {
     path = (std::filesystem::temp_directory_path() /
             ("wavetwin-resume-" + std::to_string(::getpid()) + ".pt")).string();
     std::ofstream out(path, std::ios::binary);
-    out.write(static_cast<const char*>(content[0].data_ptr()), length);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     WAVETWIN_CHECK(out.good(), path, ": the checkpoint received from rank 0 could not be written");
   }
   try {
@@ -108,6 +104,14 @@ void Trainer::resume() {
   }
   if (!leader()) std::filesystem::remove(path);
   model_->to(options_.device);
+  recover_records();
+}
+
+void Trainer::recover_records() {
+  if (!leader() || !store_ || state_.epoch == 0 || state_.record.epoch != state_.epoch) return;
+  const std::vector<runs::EpochRecord> recorded = store_->epochs(run_);
+  if (!recorded.empty() && recorded.back().epoch >= state_.epoch) return;
+  store_->record_epoch(run_, state_.record, checkpoints_of(state_.epoch), state_.seconds);
 }
 
 void Trainer::sync_gradients() {
@@ -152,6 +156,7 @@ runs::EpochRecord Trainer::train_epoch(int64_t epoch) {
     dist::zero_gradients(*model_);
     sub = 0;
     ++step;
+    fault_point("batch");
   };
   while (loader.next(b)) {
     const bool sync_point = sub + 1 == r.accumulate || micro + 1 == micros;
@@ -214,6 +219,7 @@ runs::EpochRecord Trainer::train_epoch(int64_t epoch) {
   record.seconds = seconds_since(start);
   record.images_per_second = static_cast<double>(images) / record.seconds;
   if (data_.val) {
+    fault_point("validation");
     if (options_.progress) options_.progress({epoch + 1, r.epochs, steps, steps, record.train_loss, 0, 0, true});
     eval::CropOptions crop;
     crop.size = r.size;
@@ -229,22 +235,40 @@ runs::EpochRecord Trainer::train_epoch(int64_t epoch) {
   return record;
 }
 
+std::vector<runs::CheckpointRecord> Trainer::checkpoints_of(int64_t epoch) const {
+  const std::string& dir = options_.checkpoint_dir;
+  std::vector<runs::CheckpointRecord> written;
+  if (options_.keep_every > 0 && epoch % options_.keep_every == 0) {
+    written.push_back({runs::CheckpointKind::kEpoch, epoch, dir + "/epoch-" + std::to_string(epoch) + ".pt"});
+  }
+  if (state_.best_epoch == epoch) written.push_back({runs::CheckpointKind::kBest, epoch, dir + "/best.pt"});
+  written.push_back({runs::CheckpointKind::kLast, epoch, dir + "/last.pt"});
+  return written;
+}
+
+// Files first, last.pt last, then the store in one transaction: a kill before last.pt's rename resumes from
+// the previous epoch and redoes this one (rewriting the same best and kept files); a kill after it leaves the
+// store one epoch behind, which resume() mends from the record inside last.pt.
 void Trainer::checkpoint(const runs::EpochRecord& record) {
   if (!leader()) return;
-  const std::string dir = options_.checkpoint_dir;
-  runs::save_checkpoint(dir + "/last.pt", *model_, *optimizer_, state_);
-  const bool best = state_.best_epoch == record.epoch;
-  if (best) std::filesystem::copy_file(dir + "/last.pt", dir + "/best.pt.tmp", std::filesystem::copy_options::overwrite_existing);
-  if (best) std::filesystem::rename(dir + "/best.pt.tmp", dir + "/best.pt");
-  const bool keep = options_.keep_every > 0 && record.epoch % options_.keep_every == 0;
-  const std::string kept = dir + "/epoch-" + std::to_string(record.epoch) + ".pt";
-  if (keep) std::filesystem::copy_file(dir + "/last.pt", kept, std::filesystem::copy_options::overwrite_existing);
+  state_.record = record;
+  const std::vector<runs::CheckpointRecord> written = checkpoints_of(record.epoch);
+  std::vector<std::string> paths;
+  for (const auto& c : written) paths.push_back(c.path);
+  runs::save_checkpoints(paths, *model_, *optimizer_, state_);
+  fault_point("checkpoint.saved");
+  if (store_) store_->record_epoch(run_, record, written, state_.seconds);
+}
+
+// The error that stopped the run is the one to report: a store that cannot record the stop (the same full
+// disk) leaves the run "killed" (runs/run_lock.h), which is resumable all the same.
+void Trainer::record_stop(runs::RunStatus status, const std::string& failure) {
   if (!store_) return;
-  store_->put_epoch(run_, record);
-  store_->put_checkpoint(run_, {runs::CheckpointKind::kLast, record.epoch, dir + "/last.pt"});
-  if (best) store_->put_checkpoint(run_, {runs::CheckpointKind::kBest, record.epoch, dir + "/best.pt"});
-  if (keep) store_->put_checkpoint(run_, {runs::CheckpointKind::kEpoch, record.epoch, kept});
-  store_->set_status(run_, runs::RunStatus::kRunning, state_.seconds);
+  try {
+    store_->set_status(run_, status, state_.seconds, failure);
+  } catch (const std::exception&) {
+    return;
+  }
 }
 
 void Trainer::run() {
@@ -276,10 +300,10 @@ void Trainer::run() {
       checkpoint(record);
     }
   } catch (const Interrupted&) {
-    if (store_) store_->set_status(run_, runs::RunStatus::kInterrupted, state_.seconds);
+    record_stop(runs::RunStatus::kInterrupted, "");
     throw;
   } catch (const std::exception& e) {
-    if (store_) store_->set_status(run_, runs::RunStatus::kFailed, state_.seconds, e.what());
+    record_stop(runs::RunStatus::kFailed, e.what());
     throw;
   }
   if (store_) {

@@ -105,6 +105,18 @@ TEST_F(CliTest, BadInputExitsTwoWithOneLine) {
   EXPECT_EQ(wavetwin("transform " + image_ + " --padding mirror", &out), 2);
   EXPECT_NE(out.find("unknown mode 'mirror'"), std::string::npos) << out;
   EXPECT_EQ(wavetwin("frobnicate", &out), 2);
+  // Messages that name what the file is: an empty or random .jpg, a folder, a mistyped store.
+  std::ofstream(dir_ + "/empty.jpg").close();
+  std::ofstream(dir_ + "/random.jpg") << "random bytes";
+  EXPECT_EQ(wavetwin("transform " + dir_ + "/empty.jpg", &out), 2);
+  EXPECT_NE(out.find("empty.jpg: empty file; expected a JPEG or PNG image"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("transform " + dir_ + "/random.jpg", &out), 2);
+  EXPECT_NE(out.find("random.jpg: unsupported format"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("transform " + dir_, &out), 2);
+  EXPECT_NE(out.find(": a folder; expected a file"), std::string::npos) << out;
+  EXPECT_EQ(wavetwin("runs list --store " + dir_ + "/mistyped.db", &out), 2);
+  EXPECT_NE(out.find("mistyped.db: no such run store"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/mistyped.db"));
 }
 
 // Every numeric option of train is range-checked before anything is opened or written: the option is named,
@@ -226,6 +238,13 @@ TEST_F(CliTest, KernelsAnalysesATensorFile) {
   if (report::gnuplot_available()) {
     EXPECT_TRUE(std::filesystem::exists(dir_ + "/k/frequencies.png"));
   }
+  // wavetwin train's own checkpoints are read as well.
+  const auto model = models::make_model(models::parse_model_spec("resnet18 --classes 3"));
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  runs::save_checkpoint(dir_ + "/last.pt", *model, sgd, {});
+  ASSERT_EQ(wavetwin("kernels " + dir_ + "/last.pt --layer conv1 --out " + dir_ + "/k2", &out), 0) << out;
+  EXPECT_NE(out.find("conv1.weight from"), std::string::npos) << out;
+  EXPECT_EQ(read_csv(dir_ + "/k2/kernels.csv").size(), 65u);
 }
 
 TEST_F(CliTest, KernelsPicksALayerOfAStateDict) {
@@ -298,32 +317,49 @@ TEST_F(CliTest, TrainRecordsTheRunAndRunsShowsIt) {
   EXPECT_NE(out.find("crop scale 1.5; expected 0 < scale <= 1"), std::string::npos) << out;
 }
 
-// Killed with SIGKILL once its first checkpoint exists, then resumed, a run ends with the weights of the same
-// run never interrupted.
-TEST_F(CliTest, TrainKilledAndResumedEqualsUninterrupted) {
-  test::write_image_folder(dir_ + "/tiny");
+// Killed with SIGKILL, or stopped with SIGTERM, once its first checkpoint exists (and seen alive just before),
+// then resumed by name alone (every setting from the store), a run ends with the weights of the same run never
+// interrupted. Meanwhile the store says what happened: killed (nobody holds the run's lock) or interrupted.
+TEST_F(CliTest, TrainKilledOrStoppedAndResumedEqualsUninterrupted) {
+  test::write_image_folder(dir_ + "/tiny", 3, 30);
+  const std::string store = " --store " + dir_ + "/runs/runs.db";
   const auto command = [&](const std::string& name) {
     return std::string(WAVETWIN_CLI_PATH) + " train 'resnet18 --twin rmax --classes 3' --data folder:" + dir_ +
-           "/tiny --holdout 2 --epochs 4 --batch 6 --size 16 --lr 0.02 --seed 4 --store " + dir_ +
-           "/runs/runs.db --name " + name;
+           "/tiny --holdout 2 --epochs 4 --batch 6 --size 16 --lr 0.02 --seed 4" + store + " --name " + name;
   };
   std::string out;
   ASSERT_EQ(test::run_command(command("u"), &out), 0) << out;
-  ASSERT_EQ(test::run_command(command("k") + " > " + dir_ + "/k.log 2>&1 & echo $!", &out), 0) << out;
-  const std::string pid = out.substr(0, out.find_first_of("\n"));
-  for (int i = 0; i < 600 && !std::filesystem::exists(dir_ + "/runs/k/last.pt"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (const std::string signal : {"KILL", "TERM"}) {
+    const std::string name = signal == "KILL" ? "k" : "t";
+    ASSERT_EQ(test::run_command(command(name) + " > " + dir_ + "/" + name + ".log 2>&1 & echo $!", &out), 0) << out;
+    const std::string pid = out.substr(0, out.find_first_of("\n"));
+    for (int i = 0; i < 600 && !std::filesystem::exists(dir_ + "/runs/" + name + "/last.pt"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(std::filesystem::exists(dir_ + "/runs/" + name + "/last.pt"));
+    ASSERT_EQ(wavetwin("runs list" + store, &out), 0) << out;
+    ASSERT_NE(out.find("running"), std::string::npos) << "the run ended before the signal\n" << out;
+    ASSERT_EQ(test::run_command("kill -" + signal + " " + pid, &out), 0) << "the run ended before the signal";
+    ASSERT_EQ(test::run_command("while kill -0 " + pid + " 2>/dev/null; do sleep 0.1; done; cat " + dir_ + "/" + name +
+                                    ".log",
+                                &out),
+              0);
+    if (signal == "TERM") EXPECT_NE(out.find("wavetwin: stopped by SIGTERM in epoch"), std::string::npos) << out;
+    ASSERT_EQ(wavetwin("runs show " + name + store, &out), 0) << out;
+    EXPECT_NE(out.find(signal == "KILL" ? "killed" : "interrupted"), std::string::npos) << out;
+    ASSERT_EQ(test::run_command(std::string(WAVETWIN_CLI_PATH) + " train --resume --name " + name + store, &out), 0)
+        << out;
+    EXPECT_NE(out.find("run " + name + ": resnet18 --twin rmax --classes 3 on folder:"), std::string::npos) << out;
   }
-  ASSERT_TRUE(std::filesystem::exists(dir_ + "/runs/k/last.pt"));
-  test::run_command("kill -9 " + pid, &out);
-  test::run_command("while kill -0 " + pid + " 2>/dev/null; do sleep 0.1; done", &out);
-  ASSERT_EQ(test::run_command(command("k") + " --resume", &out), 0) << out;
   const auto spec = models::parse_model_spec("resnet18 --twin rmax --classes 3");
-  const auto a = models::make_model(spec), b = models::make_model(spec);
+  const auto a = models::make_model(spec);
   EXPECT_EQ(runs::load_checkpoint(dir_ + "/runs/u/last.pt", *a, nullptr).epoch, 4);
-  EXPECT_EQ(runs::load_checkpoint(dir_ + "/runs/k/last.pt", *b, nullptr).epoch, 4);
-  const auto pb = b->named_parameters();
-  for (const auto& p : a->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+  for (const std::string name : {"k", "t"}) {
+    const auto b = models::make_model(spec);
+    EXPECT_EQ(runs::load_checkpoint(dir_ + "/runs/" + name + "/last.pt", *b, nullptr).epoch, 4);
+    const auto pb = b->named_parameters();
+    for (const auto& p : a->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << name << p.key();
+  }
 }
 
 // --nproc 2 trains one recorded run on two ranks (rank 1's output in the log folder) and evaluates it on two

@@ -2,6 +2,8 @@
 // clear errors on bad files.
 #include "wavetwin/data/image.h"
 
+#include <zlib.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -186,6 +188,42 @@ TEST_F(ImageTest, BadFilesGiveAnErrorNamingTheFile) {
     write_bytes(dir_ + "/truncated.jpg", std::string(jpg.begin(), jpg.begin() + jpg.size() * 2 / 3));
     EXPECT_THROW_WITH(read_image(dir_ + "/truncated.jpg"), "truncated.jpg: truncated JPEG");
   }
+}
+
+// A few hundred bytes can declare 60000 x 60000 pixels: refused from the header, naming the file and the limit;
+// within the limit, a file whose data ends early stops at the end of its data rather than making up the rest.
+TEST_F(ImageTest, HugeDeclaredSizesAreRefusedBeforeDecoding) {
+  std::vector<char> jpg = read_file(test::source_path("tests/fixtures/image/natural_rgb.jpg"));
+  size_t sof = 2;
+  while (sof + 9 < jpg.size() && !(static_cast<uint8_t>(jpg[sof]) == 0xFF && (static_cast<uint8_t>(jpg[sof + 1]) & 0xF0) == 0xC0 &&
+                                   static_cast<uint8_t>(jpg[sof + 1]) != 0xC4)) {
+    ++sof;
+  }
+  ASSERT_LT(sof + 9, jpg.size()) << "no SOF marker";
+  const auto declare = [&](int height, int width) {
+    std::vector<char> bytes = jpg;
+    bytes[sof + 5] = static_cast<char>(height >> 8), bytes[sof + 6] = static_cast<char>(height & 0xFF);
+    bytes[sof + 7] = static_cast<char>(width >> 8), bytes[sof + 8] = static_cast<char>(width & 0xFF);
+    return bytes;
+  };
+  const std::vector<char> huge = declare(60000, 60000);
+  EXPECT_THROW_WITH(decode_image(huge.data(), huge.size(), "huge.jpg"),
+                    "huge.jpg: declares 60000 x 60000 pixels, over the limit of 178956970; expected a smaller image");
+  // Allowed, but the file ends a few rows in: decoding stops there instead of making up 9000 rows.
+  std::vector<char> large = declare(9000, 9000);
+  large.resize(large.size() * 2 / 3);
+  EXPECT_THROW_WITH(decode_image(large.data(), large.size(), "large.jpg"), "large.jpg: truncated JPEG");
+
+  write_png(dir_ + "/small.png", torch::zeros({4, 4, 1}, torch::kUInt8));
+  std::vector<char> png = read_file(dir_ + "/small.png");
+  for (int i = 0; i < 2; ++i) {  // IHDR: width and height, big-endian, at bytes 16 and 20
+    const uint32_t side = 100000;
+    for (int b = 0; b < 4; ++b) png[16 + 4 * i + b] = static_cast<char>((side >> (24 - 8 * b)) & 0xFF);
+  }
+  const uint32_t crc = static_cast<uint32_t>(::crc32(0, reinterpret_cast<const Bytef*>(png.data() + 12), 17));
+  for (int b = 0; b < 4; ++b) png[29 + b] = static_cast<char>((crc >> (24 - 8 * b)) & 0xFF);
+  EXPECT_THROW_WITH(decode_image(png.data(), png.size(), "huge.png"), "huge.png: declares 100000 x 100000 pixels");
+  EXPECT_EQ(max_image_pixels(), 178956970);
 }
 
 TEST_F(ImageTest, FailedWriteKeepsTheExistingFile) {

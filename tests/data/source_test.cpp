@@ -45,6 +45,14 @@ TEST_F(SourceTest, CifarFoldersAreDecodedOnceThenReadFromTheCache) {
   const DataSplits third = open_data("cifar10:" + dir_, options);
   EXPECT_FALSE(third.cached);
   EXPECT_EQ(third.train->size(), 10);
+  EXPECT_TRUE(third.notices.empty());
+  // A cache that cannot be written is said, not silently skipped.
+  std::ofstream(dir_ + "/a-file") << "not a folder";
+  options.cache_dir = dir_ + "/a-file";
+  const DataSplits uncached = open_data("cifar10:" + dir_, options);
+  ASSERT_FALSE(uncached.notices.empty());
+  EXPECT_NE(uncached.notices[0].find("cifar10-train.pt: cannot"), std::string::npos) << uncached.notices[0];
+  EXPECT_NE(uncached.notices[0].find("the decoded images are not cached"), std::string::npos) << uncached.notices[0];
 }
 
 TEST_F(SourceTest, CorruptImagesAreSkippedAndCountedUnlessStrict) {
@@ -58,7 +66,14 @@ TEST_F(SourceTest, CorruptImagesAreSkippedAndCountedUnlessStrict) {
   EXPECT_NE(data.failures[0].file.string().find("bad.png"), std::string::npos);
   EXPECT_EQ(data.train->size() + data.val->size(), 9);
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/cache/cifar10-train.pt"));
+  // From the cache: the same failure, still named, and still refused with --strict.
+  const DataSplits again = open_data("cifar10:" + dir_, options);
+  EXPECT_TRUE(again.cached);
+  ASSERT_EQ(again.failures.size(), 1u);
+  EXPECT_EQ(again.failures[0].file, data.failures[0].file);
+  EXPECT_EQ(again.failures[0].reason, data.failures[0].reason);
   options.strict = true;
+  EXPECT_THROW_WITH(open_data("cifar10:" + dir_, options), "bad.png");
   options.cache_dir = dir_ + "/cache2";
   EXPECT_THROW_WITH(open_data("cifar10:" + dir_, options), "bad.png");
 }

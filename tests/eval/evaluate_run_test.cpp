@@ -122,9 +122,12 @@ TEST_F(EvaluateRunTest, OnePixelDivisionIsOnePassAndLooseCheckpointsAreNotRecord
   loose.target = dir_ + "/loose.pt";
   loose.data = data_;
   EXPECT_THROW_WITH(evaluate_run(loose), "expected --model SPEC too");
-  loose.model = "resnet18 --classes 3", loose.size = 16, loose.holdout = 3;
+  loose.model = "resnet18 --classes 3", loose.holdout = 3;
   loose.protocols = {Protocol::kOnecrop};
+  EXPECT_EQ(evaluate_run(loose).size, 224);  // image folders: the ImageNet recipes' size
+  loose.size = 16;
   const EvaluateRunResult l = evaluate_run(loose);
+  EXPECT_EQ(l.size, 16);
   EXPECT_FALSE(l.recorded);
   EXPECT_FALSE(l.run.has_value());
   // A checkpoint file of a recorded run keeps its scores with the run.

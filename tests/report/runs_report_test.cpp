@@ -86,7 +86,7 @@ TEST_F(RunsReportTest, PutsRunsBesideThePaperWithKnownFlipRates) {
 TEST_F(RunsReportTest, MistakesAreNamed) {
   RunsReportOptions o;
   o.store = dir_ + "/none.db", o.out = dir_ + "/report";
-  EXPECT_THROW_WITH(write_runs_report(o), "none.db: no run store");
+  EXPECT_THROW_WITH(write_runs_report(o), "none.db: no such run store");
   { runs::RunStore store(dir_ + "/empty.db"); }
   o.store = dir_ + "/empty.db";
   EXPECT_THROW_WITH(write_runs_report(o), "no runs to report");
@@ -98,6 +98,28 @@ TEST_F(RunsReportTest, MistakesAreNamed) {
   EXPECT_THROW_WITH(write_runs_report(o), "--paper mnist: unknown");
   o.paper.reset(), o.runs = {"zzz"};
   EXPECT_THROW_WITH(write_runs_report(o), "no run named 'zzz'");
+}
+
+// A run that has not finished an epoch yet (just created, or killed in its first): the report is written
+// whole, without a training figure, and says why.
+TEST_F(RunsReportTest, ARunWithoutEpochsGivesAReportWithoutTrainingCurves) {
+  {
+    runs::RunStore store(dir_ + "/runs.db");
+    runs::RunRecord record;
+    record.name = "new", record.spec = "resnet18 --classes 3", record.dataset = "folder:x", record.size = 16;
+    store.create_run(record);
+  }
+  RunsReportOptions o;
+  o.store = dir_ + "/runs.db", o.out = dir_ + "/report";
+  const RunsReport report = write_runs_report(o);
+  ASSERT_EQ(report.output.warnings.size(), 1u);
+  EXPECT_EQ(report.output.warnings[0], "no training figure: no run has finished an epoch");
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/report/results.csv"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/report/training.png"));
+  std::ifstream md(dir_ + "/report/report.md");
+  const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("training.png"), std::string::npos);
+  EXPECT_NE(text.find("| new | `resnet18 --classes 3` | folder:x | 0 |"), std::string::npos) << text;
 }
 
 }  // namespace

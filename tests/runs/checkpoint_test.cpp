@@ -2,12 +2,14 @@
 // random generator exactly; bad files are named.
 #include "wavetwin/runs/checkpoint.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "support/support.h"
+#include "wavetwin/data/file.h"
 #include "wavetwin/models/model.h"
 
 namespace wavetwin::runs {
@@ -25,8 +27,9 @@ TEST_F(CheckpointTest, RoundTripIsExact) {
     torch::nn::functional::cross_entropy(model->forward(torch::rand({4, 3, 16, 16})), torch::tensor({0, 1, 2, 1})).backward();
     sgd.step();
   }
-  const TrainState state{7, 5, 12.5, 33.0};
-  save_checkpoint(dir_ + "/c/last.pt", *model, sgd, state);
+  const TrainState state{7, 5, 12.5, 33.0, {7, 0.75, 0.01, 12.5, std::nullopt, 4.5, 120}};
+  save_checkpoints({dir_ + "/c/epoch-7.pt", dir_ + "/c/last.pt"}, *model, sgd, state);
+  EXPECT_EQ(data::read_file(dir_ + "/c/epoch-7.pt"), data::read_file(dir_ + "/c/last.pt"));
   const torch::Tensor next_random = torch::rand({3});
 
   const auto other = models::make_model(spec);
@@ -36,6 +39,13 @@ TEST_F(CheckpointTest, RoundTripIsExact) {
   EXPECT_EQ(loaded.best_epoch, 5);
   EXPECT_EQ(loaded.best_val_top1, 12.5);
   EXPECT_EQ(loaded.seconds, 33.0);
+  EXPECT_EQ(loaded.record.epoch, 7);
+  EXPECT_EQ(loaded.record.train_loss, 0.75);
+  EXPECT_EQ(loaded.record.lr, 0.01);
+  EXPECT_EQ(loaded.record.val_top1, 12.5);
+  EXPECT_FALSE(loaded.record.val_top5.has_value());
+  EXPECT_EQ(loaded.record.seconds, 4.5);
+  EXPECT_EQ(loaded.record.images_per_second, 120);
   EXPECT_TRUE(torch::equal(torch::rand({3}), next_random));  // the generator is back where it was saved
   const auto a = model->named_parameters(), b = other->named_parameters();
   for (const auto& p : a) EXPECT_TRUE(torch::equal(p.value(), b[p.key()])) << p.key();
@@ -61,6 +71,67 @@ TEST_F(CheckpointTest, BadFilesAreNamed) {
   save_checkpoint(dir_ + "/r18.pt", *model, sgd, {});
   const auto other = models::make_model(models::parse_model_spec("resnet18 --classes 5"));
   EXPECT_THROW_WITH(load_checkpoint(dir_ + "/r18.pt", *other, nullptr), "expected [5, 512] for this model");
+  std::filesystem::create_directory(dir_ + "/folder.pt");
+  EXPECT_THROW_WITH(load_checkpoint(dir_ + "/folder.pt", *model, nullptr), "folder.pt: a folder; expected a checkpoint");
+}
+
+// Every byte of a tensor is covered: one flipped bit in the middle of the file (inside the weights) is caught,
+// and the model it was to be loaded into keeps its weights.
+TEST_F(CheckpointTest, ACorruptedByteIsCaughtAndTheModelIsLeftAlone) {
+  const auto spec = models::parse_model_spec("resnet18 --classes 3");
+  const auto model = models::make_model(spec);
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  save_checkpoint(dir_ + "/c.pt", *model, sgd, {});
+  std::vector<char> bytes = data::read_file(dir_ + "/c.pt");
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x10);
+  std::ofstream(dir_ + "/bad.pt", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  const auto other = models::make_model(spec);
+  const torch::Tensor before = other->named_parameters()["fc.weight"].clone();
+  EXPECT_THROW_WITH(load_checkpoint(dir_ + "/bad.pt", *other, nullptr), "bad.pt: corrupt checkpoint (CRC-32");
+  EXPECT_TRUE(torch::equal(other->named_parameters()["fc.weight"], before));
+}
+
+// A tensor of the wrong shape or with NaN is found before anything is copied: no half-loaded model.
+TEST_F(CheckpointTest, NothingIsCopiedFromACheckpointThatFailsItsChecks) {
+  const auto model = models::make_model(models::parse_model_spec("resnet18 --classes 3"));
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  {
+    torch::NoGradGuard no_grad;
+    model->named_parameters()["fc.bias"][1] = NAN;
+  }
+  save_checkpoint(dir_ + "/nan.pt", *model, sgd, {});
+  const auto other = models::make_model(models::parse_model_spec("resnet18 --classes 3"));
+  const torch::Tensor conv = other->named_parameters()["conv1.weight"].clone();
+  EXPECT_THROW_WITH(load_checkpoint(dir_ + "/nan.pt", *other, nullptr), "'fc.bias' holds NaN or infinite values");
+  EXPECT_TRUE(torch::equal(other->named_parameters()["conv1.weight"], conv));  // loaded before fc, had it copied
+  const auto wider = models::make_model(models::parse_model_spec("resnet18 --classes 5"));
+  torch::optim::SGD wider_sgd(wider->parameters(), torch::optim::SGDOptions(0.1));
+  save_checkpoint(dir_ + "/r18.pt", *wider, wider_sgd, {});
+  EXPECT_THROW_WITH(load_checkpoint(dir_ + "/r18.pt", *other, nullptr), "expected [3, 512] for this model");
+  EXPECT_TRUE(torch::equal(other->named_parameters()["conv1.weight"], conv));
+}
+
+// Checkpoints written before the checksum (the archive itself, without an epoch record) still load.
+TEST_F(CheckpointTest, CheckpointsWithoutAChecksumStillLoad) {
+  const auto model = models::make_model(models::parse_model_spec("resnet18 --classes 3"));
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
+  for (const auto& p : model->named_parameters()) model_archive.write(p.key(), p.value().detach());
+  for (const auto& b : model->named_buffers()) model_archive.write(b.key(), b.value(), /*is_buffer=*/true);
+  sgd.save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  archive.write("epoch", torch::tensor(int64_t{4}));
+  archive.write("best_epoch", torch::tensor(int64_t{3}));
+  archive.write("best_val_top1", torch::tensor(20.0, torch::kFloat64));
+  archive.write("seconds", torch::tensor(9.0, torch::kFloat64));
+  archive.write("cpu_generator", at::detail::getDefaultCPUGenerator().get_state());
+  archive.save_to(dir_ + "/old.pt");
+  const auto other = models::make_model(models::parse_model_spec("resnet18 --classes 3"));
+  const TrainState state = load_checkpoint(dir_ + "/old.pt", *other, nullptr);
+  EXPECT_EQ(state.epoch, 4);
+  EXPECT_EQ(state.record.epoch, 0);
+  EXPECT_TRUE(torch::equal(other->named_parameters()["fc.weight"], model->named_parameters()["fc.weight"]));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "support/support.h"
 
@@ -91,6 +92,12 @@ TEST_F(RunStoreTest, RecordsRunsEpochsCheckpointsAndScores) {
   EXPECT_EQ(reader.list().size(), 1u);
 }
 
+// The commit the library was built from, marked when the tree had uncommitted changes (a build of a git
+// checkout: CI builds a clone).
+TEST_F(RunStoreTest, TheCodeVersionIsTheBuiltCommit) {
+  EXPECT_TRUE(std::regex_match(code_version(), std::regex("[0-9a-f]{7,40}(-dirty)?"))) << code_version();
+}
+
 TEST_F(RunStoreTest, MissingAndNonFiniteNumbersAreNullEverywhere) {
   RunStore store(dir_ + "/runs.db");
   RunRecord record = sample("a");
@@ -159,6 +166,38 @@ TEST_F(RunStoreTest, MigratesAVersionZeroStore) {
   EXPECT_EQ(again.scores(a.id).size(), 5u);
 }
 
+// A store damaged on disk is named with its path when opened, before any work is done with it.
+TEST_F(RunStoreTest, ADamagedStoreIsRefusedWhenOpened) {
+  {
+    RunStore store(dir_ + "/runs.db");
+    for (int i = 0; i < 40; ++i) store.put_epoch(store.create_run(sample("r" + std::to_string(i))), {1, 2, 0.1, 50, 10, 1, 1});
+  }
+  std::fstream file(dir_ + "/runs.db", std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(8192);
+  file << std::string(4096, 'U');
+  file.close();
+  EXPECT_THROW_WITH(RunStore(dir_ + "/runs.db"), dir_ + "/runs.db: not a wavetwin run store, or a damaged one");
+}
+
+// An epoch's records, its checkpoints and the status go in together.
+TEST_F(RunStoreTest, AnEpochIsRecordedInOneTransaction) {
+  RunStore store(dir_ + "/runs.db");
+  const int64_t id = store.create_run(sample("a"));
+  store.set_status(id, RunStatus::kInterrupted, 1);
+  store.record_epoch(id, {3, 1.5, 0.01, 40, 20, 2, 50},
+                     {{CheckpointKind::kEpoch, 3, "a/epoch-3.pt"}, {CheckpointKind::kBest, 3, "a/best.pt"},
+                      {CheckpointKind::kLast, 3, "a/last.pt"}},
+                     7.5);
+  RunStore reader(dir_ + "/runs.db");
+  const RunRecord r = reader.get("a");
+  EXPECT_EQ(r.seconds, 7.5);
+  ASSERT_EQ(reader.epochs(id).size(), 1u);
+  EXPECT_EQ(reader.epochs(id)[0].train_loss, 1.5);
+  EXPECT_EQ(reader.checkpoints(id).size(), 3u);
+  store.set_options(id, {{"seed", 9}});
+  EXPECT_EQ(reader.get("a").options.at("seed"), 9);
+}
+
 TEST_F(RunStoreTest, MistakesAreNamed) {
   RunStore store(dir_ + "/runs.db");
   store.create_run(sample("a"));
@@ -167,6 +206,9 @@ TEST_F(RunStoreTest, MistakesAreNamed) {
   EXPECT_THROW_WITH(store.remove("zzz"), "no run named 'zzz'");
   std::ofstream(dir_ + "/junk.db") << "this is not a database, just text that is long enough to be read as a header";
   EXPECT_THROW_WITH(RunStore(dir_ + "/junk.db"), "junk.db: not a wavetwin run store");
+  EXPECT_THROW_WITH(RunStore(dir_ + "/mistyped.db", /*create=*/false), "mistyped.db: no such run store");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/mistyped.db"));
+  EXPECT_THROW_WITH(RunStore(dir_ + "/"), ": a folder; expected the run store's file");
   EXPECT_THROW_WITH(parse_status("done"), "run status 'done': unknown");
   EXPECT_THROW_WITH(parse_checkpoint_kind("first"), "checkpoint kind 'first'");
 }

@@ -20,8 +20,10 @@ torch::Tensor grating(int64_t h, int64_t w, double omega_row, double omega_col, 
 }
 
 // A grating at a packet's characteristic frequency, over 24 random phases: its measured rho^2 approaches
-// gamma_q(m omega)^2, m = 2^(J-1). Tolerance 0.03 (absolute): the packet is analytic to >= 99.5 %, not
-// perfectly, and its response to a grating is then not of constant modulus; borders are excluded.
+// gamma_q(m omega)^2, m = 2^(J-1) (0.0087 for the diagonal-ish bands here, 0.0014 for band 21). Tolerance
+// 10 % of the prediction plus 5e-4: the packet is analytic to >= 99.5 %, not perfectly, so its response to a
+// grating is not of constant modulus, and 24 phases leave a spread (measured: up to 8 % and 3.4e-4 off).
+// A measure returning 0, or the same value for every band, fails.
 TEST_F(FilterStudyTest, GratingDiscrepancyFollowsGamma) {
   const int64_t levels = 2, m = 2;
   FilterStudy study(FilterStudyOptions().levels(levels).border(6));
@@ -37,19 +39,24 @@ TEST_F(FilterStudyTest, GratingDiscrepancyFollowsGamma) {
     study.add(torch::cat(batch));
     const double measured = study.last_batch()[0].select(1, p).mean().item<double>();
     const double predicted = gamma_squared({m * info.freq_row, m * info.freq_col}, 1);
-    EXPECT_NEAR(measured, predicted, 0.03) << "P=" << p << " (" << info.freq_row << ", " << info.freq_col << ")";
+    EXPECT_NEAR(measured, predicted, 0.1 * predicted + 5e-4)
+        << "P=" << p << " (" << info.freq_row << ", " << info.freq_col << ")";
   }
 }
 
 // A band-limited image moved by one pixel: CMod's relative change stays below Theorem 2.9's alpha(kappa u),
 // kappa = pi / 2^J the packets' band width. The theorem assumes kernels localised in a kappa-square of one
-// half-plane; the edge packets (a band at |xi| = pi, checkerboard-like) are not, and are left out.
+// half-plane; the edge packets (a band at |xi| = pi, checkerboard-like) are not, and are left out. The
+// measure is not vacuous: CMod is nearly, not exactly, invariant, and these images change by 15-19 % per
+// band for one pixel (measured), so each band stays above a quarter of the bound, and moves more for two
+// pixels than for one.
 TEST_F(FilterStudyTest, CModStabilityRespectsTheorem29) {
   const int64_t levels = 2;
   const torch::Tensor noise = torch::randn({4, 1, 101, 101}, torch::kFloat64);
   const torch::Tensor blur = torch::ones({1, 1, 5, 5}, torch::kFloat64) / 25;  // smooth, mostly low frequencies
   const torch::Tensor images = torch::conv2d(torch::conv2d(noise, blur), blur);
-  for (const Shift shift : {Shift{0, 1}, Shift{1, 0}}) {
+  std::vector<std::vector<double>> stabilities;
+  for (const Shift shift : {Shift{0, 1}, Shift{1, 0}, Shift{0, 2}}) {
     FilterStudy study(FilterStudyOptions().levels(levels).shift(shift).border(6));
     study.add(images);
     const double bound = cmod_stability_bound(M_PI / 4, {static_cast<double>(shift[0]), static_cast<double>(shift[1])});
@@ -58,7 +65,13 @@ TEST_F(FilterStudyTest, CModStabilityRespectsTheorem29) {
       const auto info = wavelets::packet_info(p, levels);
       if (info.lowpass || info.edge) continue;
       EXPECT_LE(stab[p], bound) << "P=" << p;
+      if (shift[0] + shift[1] == 1) EXPECT_GT(stab[p], bound / 4) << "P=" << p;
     }
+    stabilities.push_back(stab);
+  }
+  for (size_t p = 0; p < stabilities[0].size(); ++p) {
+    const auto info = wavelets::packet_info(p, levels);
+    if (!info.lowpass && !info.edge) EXPECT_GT(stabilities[2][p], stabilities[0][p]) << "P=" << p;
   }
 }
 

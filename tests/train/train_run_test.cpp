@@ -4,7 +4,13 @@
 #include "wavetwin/train/train_run.h"
 
 #include "support/support.h"
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "wavetwin/models/model.h"
+#include "wavetwin/runs/run_lock.h"
 
 namespace wavetwin::train {
 namespace {
@@ -41,9 +47,10 @@ TEST_F(TrainRunTest, StoppedAndResumedEqualsStraightThrough) {
   const TrainRunResult first = train_run(o);
   EXPECT_EQ(first.run.status, runs::RunStatus::kInterrupted);
   EXPECT_EQ(first.state.epoch, 1);
-  o.stop_after.reset();
-  o.resume = true;
-  const TrainRunResult resumed = train_run(o);
+  // Every setting comes from the store: the seed, recipe, model and data given again would only be checked.
+  TrainRunOptions again;
+  again.name = "resumed", again.store = o.store, again.resume = true, again.on_start = o.on_start;
+  const TrainRunResult resumed = train_run(again);
   EXPECT_EQ(resumed.run.status, runs::RunStatus::kFinished);
   ASSERT_EQ(starts.size(), 2u);
   EXPECT_EQ(starts[0].first_epoch, 1);
@@ -120,7 +127,151 @@ TEST_F(TrainRunTest, MistakesAreNamed) {
   o.resume = true;
   test::write_image_folder(dir_ + "/other");
   o.data = "folder:" + dir_ + "/other";
-  EXPECT_THROW_WITH(train_run(o), "--resume x: the run trains resnet18 --twin rmax --classes 3 on folder:");
+  EXPECT_THROW_WITH(train_run(o), "--resume x: --data folder:" + dir_ + "/other differs from the run's folder:");
+  TrainRunOptions unnamed;
+  unnamed.resume = true, unnamed.store = o.store;
+  EXPECT_THROW_WITH(train_run(unnamed), "--resume: which run? expected --name NAME");
+  unnamed.model = "resnet18";
+  EXPECT_THROW_WITH(train_run(unnamed), "--resume: 0 runs of resnet18 on fashion-mnist in");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/runs/missing"));  // refused before anything was written
+}
+
+// Resuming takes the run's settings; one given that differs is refused by name, before anything is written.
+TEST_F(TrainRunTest, ResumeRefusesSettingsThatDifferFromTheRun) {
+  TrainRunOptions o = options("x");
+  o.stop_after = 2;
+  train_run(o);
+  const auto refused = [&](const std::function<void(TrainRunOptions&)>& change, const std::string& message) {
+    TrainRunOptions r;
+    r.name = "x", r.store = o.store, r.resume = true;
+    change(r);
+    EXPECT_THROW_WITH(train_run(r), message);
+  };
+  refused([](TrainRunOptions& r) { r.overrides.lr = 0.05; }, "--resume x: --lr 0.05 differs from the run's 0.02");
+  refused([](TrainRunOptions& r) { r.overrides.holdout = 3; }, "--holdout 3 differs from the run's 2");
+  refused([](TrainRunOptions& r) { r.overrides.crop_scale = 0.5; }, "--crop-scale 0.5 differs from the run's 0.08");
+  refused([](TrainRunOptions& r) { r.seed = 5; }, "--seed 5 differs from the run's 4");
+  refused([](TrainRunOptions& r) { r.recipe = "imagenet-resnet"; }, "--recipe imagenet-resnet differs from the run's cifar10-resnet");
+  refused([](TrainRunOptions& r) { r.train_images = 6; }, "--train-images 6 differs from the run's all");
+  refused([](TrainRunOptions& r) { r.sync_batch_norm = true; }, "--sync-bn on differs from the run's off");
+  refused([](TrainRunOptions& r) { r.model = "resnet34"; }, "the model resnet34 differs from the run's resnet18 --twin rmax --classes 3");
+  refused([](TrainRunOptions& r) { r.overrides.epochs = 1; }, "--epochs 1; the run has done 2 epochs; expected at least as many");
+  runs::RunStore store(o.store);
+  EXPECT_EQ(store.get("x").options.get<RunSettings>().recipe.epochs, 3);
+  EXPECT_EQ(store.epochs(store.get("x").id).size(), 2u);
+
+  // The same settings again are accepted, and a larger --epochs extends the run, recorded.
+  TrainRunOptions more = options("x");
+  more.resume = true;
+  more.overrides.epochs = 4;
+  more.keep_every = 2;
+  const TrainRunResult extended = train_run(more);
+  EXPECT_EQ(extended.state.epoch, 4);
+  EXPECT_EQ(extended.run.status, runs::RunStatus::kFinished);
+  const RunSettings settings = extended.run.options.get<RunSettings>();
+  EXPECT_EQ(settings.recipe.epochs, 4);
+  EXPECT_EQ(settings.keep_every, 2);
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/runs/x/epoch-4.pt"));
+}
+
+// A run is trained by one process at a time; the second is refused naming the first.
+TEST_F(TrainRunTest, ARunBeingTrainedIsRefused) {
+  TrainRunOptions o = options("x");
+  o.stop_after = 1;
+  train_run(o);
+  {
+    runs::RunLock owner(runs::run_lock_path(o.store, "x"), "x");
+    o.resume = true;
+    EXPECT_THROW_WITH(train_run(o), "run x is being trained by process " + std::to_string(::getpid()));
+    o.resume = false;
+    o.name = "y";
+    o.stop_after.reset();
+    runs::RunLock other(runs::run_lock_path(o.store, "y"), "y");
+    EXPECT_THROW_WITH(train_run(o), "run y is being trained by process");
+  }
+  runs::RunStore store(o.store);
+  EXPECT_FALSE(store.find("y").has_value());
+  EXPECT_EQ(store.get("x").status, runs::RunStatus::kInterrupted);
+}
+
+// Killed after last.pt's rename but before the store's transaction: the store lacks that epoch. Resuming puts
+// it back from the checkpoint (the same record the store would have had) and removes unfinished writes.
+TEST_F(TrainRunTest, AStoreThatMissedAnEpochGetsItBackFromTheCheckpoint) {
+  TrainRunOptions o = options("x");
+  o.stop_after = 1;
+  train_run(o);
+  const std::string db = o.store;
+  std::filesystem::copy_file(db, dir_ + "/after-epoch-1.db");
+  const TrainRunResult second = train_run([&] {
+    TrainRunOptions r = o;
+    r.resume = true;
+    return r;
+  }());
+  ASSERT_EQ(second.epochs.size(), 2u);
+  std::filesystem::copy_file(dir_ + "/after-epoch-1.db", db, std::filesystem::copy_options::overwrite_existing);
+  std::ofstream(dir_ + "/runs/x/last.pt.tmp.99999") << "half a checkpoint";
+  {
+    runs::RunStore store(db);
+    ASSERT_EQ(store.epochs(store.get("x").id).size(), 1u);
+  }
+  o.resume = true;
+  o.stop_after.reset();
+  std::vector<TrainRunStart> starts;
+  o.on_start = [&](const TrainRunStart& s) { starts.push_back(s); };
+  const TrainRunResult resumed = train_run(o);
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0].first_epoch, 3);
+  ASSERT_EQ(resumed.epochs.size(), 3u);
+  EXPECT_EQ(resumed.epochs[1].train_loss, second.epochs[1].train_loss);
+  EXPECT_EQ(resumed.epochs[1].val_top1, second.epochs[1].val_top1);
+  EXPECT_EQ(resumed.epochs[1].lr, second.epochs[1].lr);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/runs/x/last.pt.tmp.99999"));
+}
+
+// A full disk, then a read-only one, under the store and the checkpoints: a clear error naming the file and
+// the cause, the last good checkpoint and the records intact, no temporary files left; with space again, the
+// run resumes. Needs a tmpfs mount (root, and a system that allows it).
+TEST_F(TrainRunTest, AFullOrReadOnlyDiskKeepsTheLastGoodEpoch) {
+  const std::string mount = dir_ + "/small";
+  std::filesystem::create_directories(mount);
+  std::string out;
+  // A checkpoint of this model is about 90 MB (weights and momenta): room for the first epoch's two files
+  // (best.pt, last.pt), not for the second epoch's temporary file.
+  if (test::run_command("mount -t tmpfs -o size=220m tmpfs " + mount, &out) != 0) {
+    GTEST_SKIP() << "needs a tmpfs mount (root, and mount permitted): " << out;
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() {
+      std::string ignored;
+      test::run_command("umount " + path, &ignored);
+    }
+  } unmount{mount};
+  TrainRunOptions o = options("x");
+  o.store = mount + "/runs.db";
+  EXPECT_THROW_WITH(train_run(o), "/x/last.pt: cannot write (No space left on device)");
+  {
+    runs::RunStore store(o.store);
+    const runs::RunRecord run = store.get("x");
+    EXPECT_EQ(run.status, runs::RunStatus::kFailed);
+    EXPECT_NE(run.failure.find("No space left on device"), std::string::npos) << run.failure;
+    ASSERT_EQ(store.epochs(run.id).size(), 1u);
+  }  // closed: a file open for writing keeps the mount from becoming read-only
+  const auto model = models::make_model(models::parse_model_spec("resnet18 --twin rmax --classes 3"));
+  EXPECT_EQ(runs::load_checkpoint(mount + "/x/last.pt", *model, nullptr).epoch, 1);
+  EXPECT_EQ(runs::load_checkpoint(mount + "/x/best.pt", *model, nullptr).epoch, 1);
+  for (const auto& entry : std::filesystem::directory_iterator(mount + "/x")) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+  }
+
+  ASSERT_EQ(test::run_command("mount -o remount,ro " + mount, &out), 0) << out;
+  TrainRunOptions again;
+  again.name = "x", again.store = o.store, again.resume = true;
+  EXPECT_THROW_WITH(train_run(again), "runs.db: cannot write the run store (Read-only file system");
+  ASSERT_EQ(test::run_command("mount -o remount,rw,size=1g " + mount, &out), 0) << out;
+  const TrainRunResult resumed = train_run(again);
+  EXPECT_EQ(resumed.state.epoch, 3);
+  EXPECT_EQ(resumed.run.status, runs::RunStatus::kFinished);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "dist/tiny_model.h"
 #include "support/support.h"
 
 namespace wavetwin::train {
@@ -143,6 +144,28 @@ TEST_F(TrainerTest, AccumulationTakesOneStepPerBatch) {
   o.progress = [&](const Progress& p) { steps = p.validating ? steps : p.batch; };
   Trainer(model(), tiny(), o, nullptr, 0).run();
   EXPECT_EQ(steps, 3);  // 24 images, batches of 8 in sub-batches of 4
+}
+
+// Two sub-batches of 4 whose gradients are accumulated give the step of the whole batch of 8: the same
+// weights after an epoch, to rounding (a float64 model without batch statistics or dropout, whose gradient
+// does not depend on how a batch is split).
+TEST_F(TrainerTest, AccumulatedSubBatchesEqualTheWholeBatch) {
+  std::vector<std::shared_ptr<models::Model>> trained;
+  for (const int64_t accumulate : {1, 2}) {
+    auto o = options("acc" + std::to_string(accumulate));
+    o.recipe.accumulate = accumulate;
+    o.recipe.epochs = 2;
+    torch::manual_seed(3);
+    trained.push_back(std::make_shared<test::TinyConvNet>());
+    Trainer(trained.back(), tiny(), o, nullptr, 0).run();
+  }
+  const auto whole = trained[0]->named_parameters(), split = trained[1]->named_parameters();
+  for (const auto& p : whole) {
+    EXPECT_LT(test::relative_error(split[p.key()], p.value()), 1e-12) << p.key();
+  }
+  torch::manual_seed(3);
+  const test::TinyConvNet initial;
+  EXPECT_GT(test::relative_error(whole["fc.weight"], initial.named_parameters()["fc.weight"]), 1e-3);  // it moved
 }
 
 TEST_F(TrainerTest, ModelMustFitTheData) {

@@ -26,8 +26,14 @@ struct CropBox {
 /// Picks a window from an image's (height, width).
 using WindowChooser = std::function<CropBox(int64_t height, int64_t width)>;
 
+/// The most pixels an image may declare: larger ones are refused from their header, before anything is
+/// allocated (a few hundred bytes can declare 60000 x 60000). 178956970 by default (PIL's limit, twice its
+/// MAX_IMAGE_PIXELS); the environment variable WAVETWIN_MAX_IMAGE_PIXELS sets another.
+int64_t max_image_pixels();
+
 /// Decodes a JPEG or PNG file (grey, RGB, CMYK, palette, 16-bit, with alpha dropped) to uint8 (H, W, C).
-/// Throws wavetwin::Error naming the file when it is missing, empty, truncated, corrupt or unsupported.
+/// Throws wavetwin::Error naming the file when it is missing, empty, truncated, corrupt, unsupported or larger
+/// than max_image_pixels().
 torch::Tensor read_image(const std::string& path, ColorMode mode = ColorMode::kAsStored);
 
 /// As read_image, from bytes in memory; `name` is used in error messages.

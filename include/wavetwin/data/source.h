@@ -35,8 +35,12 @@ struct DataSplits {
   std::string name;                              ///< e.g. "cifar10", "fashion-mnist"
   std::shared_ptr<const Dataset> train, val, test;  ///< val is empty when nothing is held out
   std::vector<LoadFailure> failures;             ///< images skipped while decoding
+  std::vector<std::string> notices;              ///< what did not stop the opening (a cache that could not be written)
   bool cached = false;                           ///< whether the decoded images came from a cache file
 };
+
+/// The dataset's name in `spec` ("cifar10" for "cifar10:/data/cifar10"), as DataSplits::name.
+std::string dataset_name(const std::string& spec);
 
 /// Opens `spec` (see the header comment). Throws wavetwin::Error naming the spec, path or file at fault.
 DataSplits open_data(const std::string& spec, const DataOptions& options = {});

@@ -73,6 +73,8 @@ class World {
   void all_reduce_sum(std::vector<torch::Tensor>& tensors);
   /// Overwrites the tensors with rank `root`'s, in place.
   void broadcast(std::vector<torch::Tensor>& tensors, int64_t root = 0);
+  /// Rank `root`'s `bytes`, on every rank (what the others pass is ignored).
+  std::string broadcast_bytes(const std::string& bytes, int64_t root = 0);
   void barrier();
 
   /// The ranks whose heartbeat (a counter every rank advances in the store four times a second, whatever it

@@ -41,7 +41,7 @@ struct EvaluateRunOptions {
   std::vector<Protocol> protocols = all_protocols();
   std::vector<data::ShiftDirection> directions = {data::ShiftDirection::kVertical, data::ShiftDirection::kHorizontal,
                                                   data::ShiftDirection::kDiagonal};
-  /// Input size; nullopt: the run's recipe's (224 for a loose checkpoint).
+  /// Input size; nullopt: the run's recipe's (for a checkpoint file alone: 224 for folder: data, else 32).
   std::optional<int64_t> size;
   /// Validation images held out per class (for split kVal); nullopt: the run's.
   std::optional<int64_t> holdout;

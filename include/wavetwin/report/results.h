@@ -43,7 +43,8 @@ struct RunCurves {
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> flip_rate;
 };
 
-/// Training loss and validation top-1 error per epoch, one curve per run (the poster's Fig. 11).
+/// Training loss and validation top-1 error per epoch, one curve per run (the poster's Fig. 11); a panel only
+/// for what some run has (no panel at all before any run has finished an epoch).
 Figure training_figure(const std::vector<RunCurves>& runs);
 /// KL divergence against shift, one panel per direction, one curve per run.
 Figure kl_figure(const std::vector<RunCurves>& runs);

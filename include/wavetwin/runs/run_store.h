@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,12 +22,15 @@ struct sqlite3;
 namespace wavetwin::runs {
 
 enum class RunStatus {
-  kRunning,      ///< training, or killed without a chance to say so
+  kRunning,      ///< training: a process holds the run's lock (runs/run_lock.h)
   kInterrupted,  ///< stopped before the recipe's last epoch (--stop-after, or by the user); resumable
   kFinished,     ///< the recipe's last epoch is done
   kFailed,       ///< stopped by an error (RunRecord::failure says which)
+  /// Recorded as running, but no process holds its lock: killed (SIGKILL, a crash, a lost machine) before it
+  /// could say so. Never written: what the store reports for such a run. Resumable from its last checkpoint.
+  kKilled,
 };
-/// "running", "interrupted", "finished", "failed" <-> RunStatus.
+/// "running", "interrupted", "finished", "failed", "killed" <-> RunStatus.
 std::string status_name(RunStatus status);
 RunStatus parse_status(const std::string& name);
 
@@ -74,9 +78,11 @@ std::string checkpoint_label(const CheckpointRecord& checkpoint);
 
 class RunStore {
  public:
-  /// Opens (creating it and its folder when needed) the database at `path`. Throws wavetwin::Error naming
-  /// the path when it is not a wavetwin run store or cannot be opened.
-  explicit RunStore(const std::string& path);
+  /// Opens the database at `path`, creating it and its folder when needed unless `create` is false (readers:
+  /// a mistyped path is then an error, not a new empty store). Throws wavetwin::Error naming the path and
+  /// the cause: no such store, not a wavetwin run store (or damaged), or one that cannot be written (read-only,
+  /// disk full).
+  explicit RunStore(const std::string& path, bool create = true);
   ~RunStore();
   RunStore(const RunStore&) = delete;
   RunStore& operator=(const RunStore&) = delete;
@@ -84,11 +90,18 @@ class RunStore {
   const std::string& path() const { return path_; }
   /// Records a new run with status kRunning; throws wavetwin::Error when the name is taken.
   int64_t create_run(const RunRecord& run);
+  /// The run named `name`, if any. Its status is kKilled when it is recorded as running but nobody holds its lock.
   std::optional<RunRecord> find(const std::string& name) const;
   /// The run named `name`; throws wavetwin::Error listing what to do when there is none.
   RunRecord get(const std::string& name) const;
   std::vector<RunRecord> list() const;
   void set_status(int64_t run, RunStatus status, double seconds, const std::string& failure = "");
+  /// Replaces the run's options (a resumed run given more epochs, another --keep-every).
+  void set_options(int64_t run, const nlohmann::json& options);
+  /// The end of an epoch in one transaction: its record, the checkpoints written for it, the status running and
+  /// the training time so far. A process killed meanwhile leaves all of it or none.
+  void record_epoch(int64_t run, const EpochRecord& epoch, const std::vector<CheckpointRecord>& checkpoints,
+                    double seconds);
   /// Adds or replaces the record of one epoch.
   void put_epoch(int64_t run, const EpochRecord& epoch);
   std::vector<EpochRecord> epochs(int64_t run) const;
@@ -107,11 +120,16 @@ class RunStore {
  private:
   void exec(const std::string& sql) const;
   void migrate();
+  /// Runs `body` in a transaction of its own, or in the caller's when one is open.
+  void transaction(const std::function<void()>& body);
+  /// kRunning becomes kKilled when nobody holds the run's lock.
+  RunRecord observed(RunRecord run) const;
   sqlite3* db_ = nullptr;
   std::string path_;
 };
 
-/// The code version wavetwin was built from (git commit, or "unknown").
+/// The code version wavetwin was built from: the git commit, "-dirty" when the tree had uncommitted changes
+/// ("unknown" outside a git checkout).
 std::string code_version();
 
 }  // namespace wavetwin::runs

@@ -53,6 +53,9 @@ struct RecipeOverrides {
 Recipe preset(const std::string& name);
 std::vector<std::string> preset_names();
 
+/// `recipe` with `overrides` applied (not validated).
+Recipe apply_overrides(Recipe recipe, const RecipeOverrides& overrides);
+
 /// The preset `name` with `overrides` applied, validated. Throws wavetwin::Error naming the first impossible
 /// setting or an unknown preset.
 Recipe make_recipe(const std::string& name, const RecipeOverrides& overrides = {});

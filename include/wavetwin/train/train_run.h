@@ -42,14 +42,20 @@ struct TrainRunStart {
 };
 
 /// Example: `train_run({.model = "R18wyC_mod", .data = "cifar10:/data/cifar10", .recipe = "cifar10-resnet"})`
+///
+/// Resuming (`resume`, or a restarted job), every setting comes from the run store: those left unset here are
+/// the run's own, and one set to something else than the run's is refused naming it, except `epochs` (a
+/// larger one extends the run; recorded), `threads`, `loader_threads`, `keep_every`, `device` and `strict`
+/// (how to compute, not what: recorded; a different thread count no longer gives bit-identical results).
 struct TrainRunOptions {
   /// A papers' name (R18wyC_mod) or readable spec ("resnet18 --twin cmod"); adapted to the data's classes
-  /// and channels.
+  /// and channels. Empty when resuming: the run's.
   std::string model;
-  /// fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH (data/source.h).
-  std::string data = "fashion-mnist";
-  /// The preset (train/recipe.h) and the settings that replace its own.
-  std::string recipe = "cifar10-resnet";
+  /// fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH (data/source.h); nullopt: fashion-mnist, or
+  /// when resuming the run's.
+  std::optional<std::string> data;
+  /// The preset (train/recipe.h; nullopt: cifar10-resnet) and the settings that replace its own.
+  std::optional<std::string> recipe;
   RecipeOverrides overrides;
   /// Run name; nullopt: MODEL-DATASET.
   std::optional<std::string> name;
@@ -57,14 +63,14 @@ struct TrainRunOptions {
   std::string store = "runs/wavetwin.db";
   /// Folder of decoded-dataset caches; empty: beside the data.
   std::string cache;
-  /// Seed of the initialisation, the shuffles and the augmentation.
-  uint64_t seed = 0;
-  /// Compute threads set for the run (0: leave the process's setting); recorded, since exact resumption
-  /// needs the same count.
+  /// Seed of the initialisation, the shuffles and the augmentation; nullopt: 0.
+  std::optional<uint64_t> seed;
+  /// Compute threads set for the run (0: the run's, else the process's setting); recorded, since exact
+  /// resumption needs the same count.
   int64_t threads = 0;
   int64_t loader_threads = 0;
-  /// Also keep the checkpoint of every Nth epoch (0: only the last and the best).
-  int64_t keep_every = 0;
+  /// Also keep the checkpoint of every Nth epoch (0: only the last and the best); nullopt: 0.
+  std::optional<int64_t> keep_every;
   /// Train on this many images, evenly spaced over the training part; nullopt: all.
   std::optional<int64_t> train_images;
   /// Stop after this many epochs in this call (the run stays resumable); nullopt: to the recipe's end.
@@ -76,12 +82,15 @@ struct TrainRunOptions {
   bool restart = false;
   /// Stop at the first corrupt image instead of skipping it.
   bool strict = false;
-  torch::Device device = torch::kCPU;
-  /// This process is one rank of a data-parallel job (null: it trains alone): rank 0 opens the run store and
-  /// writes the checkpoints; the others only train. The run's checkpoints resume with any number of ranks.
+  /// nullopt: the CPU.
+  std::optional<torch::Device> device;
+  /// This process is one rank of a data-parallel job (null: it trains alone): rank 0 opens the run store,
+  /// settles the run's settings and sends them to the others, and writes the checkpoints; the others only
+  /// train. The run's checkpoints resume with any number of ranks.
   dist::World* world = nullptr;
-  /// Batch normalisation with the statistics of the whole batch over the ranks (TrainerOptions::sync_batch_norm).
-  bool sync_batch_norm = false;
+  /// Batch normalisation with the statistics of the whole batch over the ranks
+  /// (TrainerOptions::sync_batch_norm); nullopt: false.
+  std::optional<bool> sync_batch_norm;
 
   std::function<void(const TrainRunStart&)> on_start;
   std::function<void(const Progress&)> progress;
@@ -97,8 +106,9 @@ struct TrainRunResult {
   std::string store;  ///< the run store it is recorded in
 };
 
-/// Creates (or with `resume`, continues) the run and trains it. Throws wavetwin::Error naming the option,
-/// file or run at fault; the run's records and checkpoints stay as of its last completed epoch.
+/// Creates (or with `resume`, continues) the run and trains it, holding its lock (runs/run_lock.h) meanwhile.
+/// Throws wavetwin::Error naming the option, file or run at fault (another process training it); the run's
+/// records and checkpoints stay as of its last completed epoch.
 TrainRunResult train_run(const TrainRunOptions& options);
 
 }  // namespace wavetwin::train

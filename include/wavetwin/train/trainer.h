@@ -72,7 +72,8 @@ class Trainer {
           int64_t run);
   ~Trainer();
   /// Continues from the run's last checkpoint (checkpoint_dir/last.pt; rank 0's, sent to the other ranks).
-  /// Throws wavetwin::Error when absent.
+  /// Throws wavetwin::Error when absent. The store gets back the record of the checkpoint's epoch if it missed
+  /// it (killed between the files and the store).
   void resume();
   /// Trains to the recipe's last epoch (or `stop_after` epochs); throws wavetwin::Error when the loss
   /// becomes NaN or infinite, keeping the last good checkpoint.
@@ -82,6 +83,12 @@ class Trainer {
  private:
   runs::EpochRecord train_epoch(int64_t epoch);
   void checkpoint(const runs::EpochRecord& record);
+  /// The checkpoints written at the end of `epoch`, in the order written: the kept copy, best.pt, last.pt.
+  std::vector<runs::CheckpointRecord> checkpoints_of(int64_t epoch) const;
+  /// Records why the run stopped, if the store can still be written.
+  void record_stop(runs::RunStatus status, const std::string& failure);
+  /// After resumption: the store's record of the checkpoint's epoch, if it missed it.
+  void recover_records();
   /// Rank 0 writes the checkpoints and the records (every process when alone).
   bool leader() const;
   /// Averages the gradients over the ranks without the reducer (a step whose last micro-batch was left out).
