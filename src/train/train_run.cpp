@@ -78,6 +78,14 @@ void from_json(const nlohmann::json& json, Settled& s) {
                 "; expected the run's own (leave ", option, " out)");
 }
 
+// Whether `model` is the recorded run's model once adapted, as it was, to the run's classes and channels.
+bool is_model_of(const std::string& model, const std::string& recorded_spec) {
+  models::ModelSpec asked = models::parse_model_spec(model);
+  const models::ModelSpec recorded = models::parse_model_spec(recorded_spec);
+  asked.classes = recorded.classes, asked.in_channels = recorded.in_channels;
+  return asked.readable() == recorded_spec;
+}
+
 // The run's settings from the store, with what the options may change; a conflicting one is refused.
 RunSettings resumed_settings(const runs::RunRecord& record, const TrainRunOptions& o) {
   RunSettings s = record.options.get<RunSettings>();
@@ -101,12 +109,7 @@ RunSettings resumed_settings(const runs::RunRecord& record, const TrainRunOption
     conflict(run, "--sync-bn", *o.sync_batch_norm ? "on" : "off", s.sync_batch_norm ? "on" : "off");
   }
   if (o.data && *o.data != record.dataset) conflict(run, "--data", *o.data, record.dataset);
-  if (!o.model.empty()) {
-    models::ModelSpec asked_spec = models::parse_model_spec(o.model);
-    const models::ModelSpec spec = models::parse_model_spec(record.spec);
-    asked_spec.classes = spec.classes, asked_spec.in_channels = spec.in_channels;
-    if (asked_spec.readable() != record.spec) conflict(run, "the model", o.model, record.spec);
-  }
+  if (!o.model.empty() && !is_model_of(o.model, record.spec)) conflict(run, "the model", o.model, record.spec);
   if (o.threads > 0) s.threads = o.threads;
   if (o.loader_threads > 0) s.loader_threads = o.loader_threads;
   if (o.keep_every) s.keep_every = *o.keep_every;
@@ -131,11 +134,7 @@ RunSettings new_settings(const TrainRunOptions& o) {
 std::vector<std::string> runs_of(const runs::RunStore& store, const std::string& model, const std::string& data) {
   std::vector<std::string> names;
   for (const auto& run : store.list()) {
-    if (run.dataset != data) continue;
-    models::ModelSpec asked = models::parse_model_spec(model);
-    const models::ModelSpec spec = models::parse_model_spec(run.spec);
-    asked.classes = spec.classes, asked.in_channels = spec.in_channels;
-    if (asked.readable() == run.spec) names.push_back(run.name);
+    if (run.dataset == data && is_model_of(model, run.spec)) names.push_back(run.name);
   }
   return names;
 }
@@ -147,6 +146,13 @@ void remove_unfinished_writes(const std::string& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
     if (entry.path().filename().string().find(".tmp.") != std::string::npos) std::filesystem::remove(entry.path(), error);
   }
+}
+
+// A new run of the options' model on `data`; `name` empty: MODEL-DATASET, once the data is open.
+Settled new_run(const TrainRunOptions& o, const std::string& name, const std::string& data) {
+  Settled settled;
+  settled.name = name, settled.settings = new_settings(o), settled.spec = o.model, settled.data = data;
+  return settled;
 }
 
 // Rank 0's part: whether the run resumes, its lock when it does, its settings.
@@ -164,11 +170,7 @@ Settled settle(const TrainRunOptions& o, runs::RunStore& store, std::unique_ptr<
                  "--data of the run)");
   // A restarted job (torchrun) continues its run when it was recorded.
   settled.resume = o.resume || (o.restart && !settled.name.empty() && store.find(settled.name));
-  if (!settled.resume) {
-    settled.settings = new_settings(o);
-    settled.spec = o.model, settled.data = data;
-    return settled;
-  }
+  if (!settled.resume) return new_run(o, settled.name, data);
   store.get(settled.name);  // a run that is not there is refused before its lock creates its folder
   lock = std::make_unique<runs::RunLock>(runs::run_lock_path(store.path(), settled.name), settled.name);
   const runs::RunRecord record = store.get(settled.name);
@@ -181,9 +183,7 @@ Settled settle(const TrainRunOptions& o, runs::RunStore& store, std::unique_ptr<
   if (settled.from_scratch && recorded > 0 && o.restart && !o.resume) {
     // A restarted job whose checkpoints are gone starts its run afresh, as torchrun expects of it.
     store.remove(settled.name);
-    Settled fresh;
-    fresh.name = settled.name, fresh.settings = new_settings(o), fresh.spec = o.model, fresh.data = data;
-    return fresh;
+    return new_run(o, settled.name, data);
   }
   WAVETWIN_CHECK(!settled.from_scratch || recorded == 0, "--resume ", settled.name, ": ", last,
                  " is missing though the store records ", recorded, " epochs; expected the run's checkpoint (or `wavetwin ",
