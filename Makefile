@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build test bench demo python install-python clean
+.PHONY: setup configure build test bench demo python install-python fuzz clean
 
 setup:
 	bash scripts/setup.sh
@@ -30,6 +30,19 @@ python: setup configure
 
 install-python: python
 	cmake --install $(BUILD) --component python
+
+# Every libFuzzer target for FUZZ_SECONDS each, two at a time, on a library built with clang, ASan and UBSan;
+# the corpora grow in $(FUZZ_BUILD)/corpus, inputs that crash are kept in $(FUZZ_BUILD)/findings.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
+GCC11 = /usr/lib/gcc/x86_64-linux-gnu/11
+fuzz:
+	bash scripts/setup.sh fuzz
+	test -f $(FUZZ_BUILD)/CMakeCache.txt || CXX=clang++-16 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_CXX_FLAGS=--gcc-install-dir=$(GCC11) -DWAVETWIN_FUZZ=ON -DWAVETWIN_NATIVE=OFF \
+	  -DWAVETWIN_BUILD_TESTS=OFF -DWAVETWIN_BUILD_BENCH=OFF -DWAVETWIN_PYTHON=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target wavetwin_fuzz
+	bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(JOBS)
 
 bench: build
 	$(BUILD)/wavetwin_bench

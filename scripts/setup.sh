@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package wavetwin needs; safe to run again (already installed packages are skipped).
+# `setup.sh fuzz` adds what `make fuzz` needs: clang 16 with libFuzzer, llvm-16 (its symbolizer) and libstdc++
+# 11's headers, since clang rejects libtorch 1.13's headers in C++20 with libstdc++ 12's constexpr std::vector.
 set -euo pipefail
 
 packages=(
@@ -14,6 +16,9 @@ packages=(
   pybind11-dev python3-dev python3-pytest
   libgloo-dev
 )
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang-16 libclang-rt-16-dev llvm-16 libstdc++-11-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

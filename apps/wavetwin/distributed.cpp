@@ -47,14 +47,14 @@ void add_distributed_flags(CLI::App* sub, DistributedFlags& f) {
   sub->add_option("--nnodes", f.nnodes, "With --nproc: machines in the job, each running the same command")
       ->group(group)->check(CLI::Range(1, 65536));
   sub->add_option("--node-rank", f.node_rank, "With --nproc: this machine's index, 0..nnodes-1")
-      ->group(group)->check(CLI::NonNegativeNumber);
+      ->group(group)->check(kNonNegative);
   add_optional(sub, "--master", f.master, "HOST:PORT of rank 0's rendezvous (default with --nproc: a free local port)")
       ->group(group);
   add_optional(sub, "--world-size", f.world_size, "Ranks in the job, for one rank started by hand (with --rank)")
       ->group(group);
   add_optional(sub, "--rank", f.rank, "This process's rank, 0..world-size-1 (with --world-size)")->group(group);
   sub->add_option("--dist-timeout", f.timeout, "Seconds the rendezvous and each collective may wait for the others")
-      ->group(group)->capture_default_str()->check(CLI::PositiveNumber);
+      ->group(group)->capture_default_str()->check(kPositive);
 }
 
 bool launch_ranks(const DistributedFlags& f, const std::string& log_dir) {

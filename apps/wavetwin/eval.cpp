@@ -104,8 +104,8 @@ Runner add_eval(CLI::App& app) {
   sub->add_option("--directions", f->directions, "Shifts: vertical, horizontal, diagonal")->delimiter(',')->capture_default_str();
   sub->add_option("--max-step", o.max_step, "Shifts: flip rates for steps 1..S (default: 8 for ImageNet sizes, 4 for CIFAR-10)");
   sub->add_flag("--reference-quirks", o.reference_quirks, "Shifts: leave the windows unnormalised, as the reference (reproduces its numbers)");
-  sub->add_option("--limit", f->limit, "Evaluate N images, evenly spaced over the split (0: all)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--shift-limit", f->shift_limit, "Shifts: N images (default: --limit)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--limit", f->limit, "Evaluate N images, evenly spaced over the split (0: all)")->check(kNonNegative);
+  sub->add_option("--shift-limit", f->shift_limit, "Shifts: N images (default: --limit)")->check(kNonNegative);
   sub->add_option("--seed", f->seed, "Consistency: seed of the random shifts");
   sub->add_option("--batch", o.batch, "Inputs per forward pass")->capture_default_str()->check(CLI::Range(1, 65536));
   sub->add_option("--threads", f->threads, "Compute threads (default: all cores)");

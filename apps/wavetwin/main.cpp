@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
       wavetwin::cli::add_report(app),
       wavetwin::cli::add_demo(app),
   };
+  // One line, as every other error: what is wrong; the options are in the subcommand's --help.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) { return "wavetwin: " + std::string(e.what()) + " (see --help)\n"; });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

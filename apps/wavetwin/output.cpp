@@ -118,4 +118,21 @@ torch::Device parse_device(const std::string& name) {
   return name == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
+namespace {
+
+CLI::Validator sign_check(bool zero_allowed, const std::string& name) {
+  return CLI::Validator(
+      [=](std::string& input) -> std::string {
+        double value = 0;
+        const bool ok = CLI::detail::lexical_cast(input, value) && (zero_allowed ? value >= 0 : value > 0);
+        return ok ? std::string() : input + (zero_allowed ? "; expected a number >= 0" : "; expected a number > 0");
+      },
+      name);
+}
+
+}  // namespace
+
+const CLI::Validator kPositive = sign_check(false, "POSITIVE");
+const CLI::Validator kNonNegative = sign_check(true, "NONNEGATIVE");
+
 }  // namespace wavetwin::cli

@@ -57,6 +57,10 @@ std::function<void(const std::string&)> warnings(const std::string& prefix);
 /// --device: cpu, or cuda when libtorch has CUDA and a device; throws wavetwin::Error otherwise.
 torch::Device parse_device(const std::string& name);
 
+/// Range checks whose refusal reads "--epochs: 0; expected a number > 0" (CLI11's PositiveNumber prints its
+/// range up to the largest double instead).
+extern const CLI::Validator kPositive, kNonNegative;
+
 /// An option whose value is set only when the flag is given (left nullopt otherwise).
 template <typename T>
 CLI::Option* add_optional(CLI::App* app, const std::string& name, std::optional<T>& target,

@@ -56,7 +56,7 @@ Runner add_study(CLI::App& app) {
       "study", "Measure, packet by packet, the RMax/CMod discrepancy and shift stability over a folder of images");
   sub->add_option("--images", o.images, "Folder of JPEG/PNG images (searched recursively)")->required();
   sub->add_option("--depth", o.depth, "DT-CWPT depth J (m = 2^(J-1))")->capture_default_str()->check(CLI::Range(1, 5));
-  sub->add_option("--limit", f->limit, "Use only the first N files (0: all)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--limit", f->limit, "Use only the first N files (0: all)")->check(kNonNegative);
   sub->add_option("--shift", f->shift, "Translation dx,dy in pixels, x to the right, y down (1,0: one pixel horizontally; 0,1 vertically; 1,1 diagonally)")
       ->delimiter(',')->expected(2)->capture_default_str();
   sub->add_option("--size", o.size, "Crop size (the paper: 224)")->capture_default_str()->check(CLI::Range(16, 4096));

@@ -101,33 +101,33 @@ Runner add_train(CLI::App& app) {
                "fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH (default: fashion-mnist; resuming: the run's)");
   add_optional(sub, "--recipe", o.recipe,
                "imagenet-alexnet, imagenet-resnet or cifar10-resnet (default: cifar10-resnet; resuming: the run's)");
-  add_optional(sub, "--epochs", r.epochs, "Epochs (default: the recipe's)")->check(CLI::PositiveNumber);
-  add_optional(sub, "--lr", r.lr, "Initial learning rate")->check(CLI::PositiveNumber);
-  add_optional(sub, "--momentum", r.momentum, "SGD momentum, 0 <= m < 1")->check(CLI::NonNegativeNumber);
-  add_optional(sub, "--weight-decay", r.weight_decay, "Weight decay")->check(CLI::NonNegativeNumber);
+  add_optional(sub, "--epochs", r.epochs, "Epochs (default: the recipe's)")->check(kPositive);
+  add_optional(sub, "--lr", r.lr, "Initial learning rate")->check(kPositive);
+  add_optional(sub, "--momentum", r.momentum, "SGD momentum, 0 <= m < 1")->check(kNonNegative);
+  add_optional(sub, "--weight-decay", r.weight_decay, "Weight decay")->check(kNonNegative);
   add_optional(sub, "--schedule", f->schedule, "step, cosine or constant");
-  add_optional(sub, "--step", r.step, "Epochs between learning-rate steps (step schedule)")->check(CLI::PositiveNumber);
-  add_optional(sub, "--gamma", r.gamma, "Learning-rate factor at each step")->check(CLI::PositiveNumber);
-  add_optional(sub, "--warmup", r.warmup, "Epochs of linear warm-up")->check(CLI::NonNegativeNumber);
-  add_optional(sub, "--batch", r.batch, "Images per optimiser step")->check(CLI::PositiveNumber);
-  add_optional(sub, "--accumulate", r.accumulate, "Sub-batches per step (gradient accumulation)")->check(CLI::PositiveNumber);
+  add_optional(sub, "--step", r.step, "Epochs between learning-rate steps (step schedule)")->check(kPositive);
+  add_optional(sub, "--gamma", r.gamma, "Learning-rate factor at each step")->check(kPositive);
+  add_optional(sub, "--warmup", r.warmup, "Epochs of linear warm-up")->check(kNonNegative);
+  add_optional(sub, "--batch", r.batch, "Images per optimiser step")->check(kPositive);
+  add_optional(sub, "--accumulate", r.accumulate, "Sub-batches per step (gradient accumulation)")->check(kPositive);
   add_optional(sub, "--size", r.size, "Crop size")->check(CLI::Range(int64_t{8}, int64_t{65536}));
   add_optional(sub, "--crop-scale", r.crop_scale, "Smallest area fraction of a training crop (default: the recipe's, 0.08)");
   add_optional(sub, "--holdout", f->holdout, "Validation images held out per class (-1: the reference's split)")
       ->check(CLI::Range(int64_t{-1}, std::numeric_limits<int64_t>::max()));
   add_optional(sub, "--lambdas", f->lambdas, "Filter-selection penalty per twin mixing section, e.g. 0,0.0041,0.00032");
   add_optional(sub, "--train-images", o.train_images, "Train on this many images, evenly spaced over the training part (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   add_optional(sub, "--name", o.name, "Run name (default: MODEL-DATASET)");
   sub->add_option("--store", o.store, "Run store (SQLite); checkpoints go beside it in NAME/")->capture_default_str();
   sub->add_option("--cache", o.cache, "Folder for decoded-dataset caches (default: beside the data)");
   add_optional(sub, "--seed", f->seed, "Seed of the initialisation, the shuffles and the augmentation (default: 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   sub->add_option("--threads", o.threads, "Compute threads (default: all cores, divided among the local ranks)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--loader-threads", o.loader_threads, "Data-loading threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  add_optional(sub, "--keep-every", o.keep_every, "Also keep the checkpoint of every Nth epoch")->check(CLI::NonNegativeNumber);
-  add_optional(sub, "--stop-after", o.stop_after, "Stop after N epochs in this call (resume later)")->check(CLI::PositiveNumber);
+      ->check(kNonNegative);
+  sub->add_option("--loader-threads", o.loader_threads, "Data-loading threads (default: all cores)")->check(kNonNegative);
+  add_optional(sub, "--keep-every", o.keep_every, "Also keep the checkpoint of every Nth epoch")->check(kNonNegative);
+  add_optional(sub, "--stop-after", o.stop_after, "Stop after N epochs in this call (resume later)")->check(kPositive);
   add_optional(sub, "--device", f->device, "cpu, or cuda when built against a CUDA libtorch (default: cpu)");
   sub->add_flag("--resume", o.resume,
                 "Continue the run NAME from its last checkpoint, with its recorded options (a larger --epochs extends it)");

@@ -118,20 +118,46 @@ void split_train(DataSplits& splits, std::shared_ptr<const Dataset> full, const 
 
 }  // namespace
 
-std::string dataset_name(const std::string& spec) { return spec.substr(0, spec.find(':')); }
+std::string DataSpec::name() const {
+  switch (kind) {
+    case DataKind::kFashionMnist: return "fashion-mnist";
+    case DataKind::kMnist: return "mnist";
+    case DataKind::kCifar10: return "cifar10";
+    case DataKind::kFolder: return "folder";
+  }
+  throw Error("unknown data kind");
+}
 
-DataSplits open_data(const std::string& spec, const DataOptions& options) {
+DataSpec parse_data_spec(const std::string& spec) {
   const size_t colon = spec.find(':');
-  const std::string kind = dataset_name(spec);
+  const std::string kind = spec.substr(0, colon);
   const std::string path = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  static const std::vector<std::pair<std::string, DataKind>> kinds = {{"fashion-mnist", DataKind::kFashionMnist},
+                                                                      {"mnist", DataKind::kMnist},
+                                                                      {"cifar10", DataKind::kCifar10},
+                                                                      {"folder", DataKind::kFolder}};
+  for (const auto& [name, value] : kinds) {
+    if (kind != name) continue;
+    const char* placeholder = value == DataKind::kCifar10 || value == DataKind::kFolder ? ":PATH" : ":DIR";
+    WAVETWIN_CHECK(!path.empty() || (value == DataKind::kFashionMnist && colon == std::string::npos), "data spec '",
+                   spec, "': no ", placeholder + 1, "; expected ", name, placeholder);
+    return {value, path};
+  }
+  throw Error("data spec '" + spec +
+              "': unknown kind; expected fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH");
+}
+
+DataSplits open_data(const std::string& spec_text, const DataOptions& options) {
+  const DataSpec spec = parse_data_spec(spec_text);
+  const std::string& path = spec.path;
+  const std::string kind = spec.name();
   DataSplits splits;
   splits.name = kind;
-  if (kind == "fashion-mnist" || kind == "mnist") {
-    WAVETWIN_CHECK(kind == "fashion-mnist" || !path.empty(), spec, ": expected mnist:DIR");
+  if (spec.kind == DataKind::kFashionMnist || spec.kind == DataKind::kMnist) {
     const std::string dir = path.empty() ? kFashionMnistDir : path;
     WAVETWIN_CHECK(fs::is_directory(dir), dir, ": no such folder",
                    path.empty() ? " (install Debian's dataset-fashion-mnist, or give fashion-mnist:DIR)" : "");
-    const std::vector<std::string> classes = kind == "fashion-mnist" ? fashion_mnist_classes() : std::vector<std::string>{};
+    const std::vector<std::string> classes = spec.kind == DataKind::kFashionMnist ? fashion_mnist_classes() : std::vector<std::string>{};
     const std::string train_images = find_idx(dir, "train-images-idx3-ubyte");
     const std::string train_labels = find_idx(dir, "train-labels-idx1-ubyte");
     const std::string test_images = find_idx(dir, "t10k-images-idx3-ubyte");
@@ -140,8 +166,7 @@ DataSplits open_data(const std::string& spec, const DataOptions& options) {
     splits.test = read_idx(test_images, test_labels, train->classes(), kind + "-test");
     const int64_t holdout = options.holdout_per_class.value_or(default_holdout(*train));
     split_train(splits, train, holdout_per_class(*train, holdout));
-  } else if (kind == "cifar10") {
-    WAVETWIN_CHECK(!path.empty(), spec, ": expected cifar10:PATH");
+  } else if (spec.kind == DataKind::kCifar10) {
     std::string binary;
     for (const std::string& candidate : {path, path + "/cifar-10-batches-bin"}) {
       if (fs::exists(candidate + "/data_batch_1.bin")) binary = candidate;
@@ -166,8 +191,7 @@ DataSplits open_data(const std::string& spec, const DataOptions& options) {
       const int64_t holdout = options.holdout_per_class.value_or(default_holdout(*train));
       split_train(splits, train, holdout_per_class(*train, holdout));
     }
-  } else if (kind == "folder") {
-    WAVETWIN_CHECK(!path.empty(), spec, ": expected folder:PATH");
+  } else {
     const bool imagenet = fs::is_directory(path + "/train");
     const auto train = std::make_shared<ImageFolderDataset>(imagenet ? path + "/train" : path, options.mode);
     if (imagenet && fs::is_directory(path + "/val")) {
@@ -177,9 +201,6 @@ DataSplits open_data(const std::string& spec, const DataOptions& options) {
     }
     const int64_t holdout = options.holdout_per_class.value_or(default_holdout(*train));
     split_train(splits, train, holdout_per_class(*train, holdout));
-  } else {
-    throw Error("data spec '" + spec +
-                "': unknown kind; expected fashion-mnist[:DIR], mnist:DIR, cifar10:PATH or folder:PATH");
   }
   return splits;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "wavetwin/data/file.h"
+#include "wavetwin/data/torch_archive.h"
 #include "wavetwin/error.h"
 
 namespace wavetwin::data {
@@ -21,6 +22,9 @@ namespace {
 c10::IValue load_value(const std::string& path) {
   const std::vector<char> bytes = read_file(path);
   WAVETWIN_CHECK(!bytes.empty(), path, ": empty file; expected a tensor saved with torch.save");
+  const std::string problem = inspect_torch_archive(bytes.data(), bytes.size()).problem;
+  WAVETWIN_CHECK(problem.empty(), path, ": not a torch.save tensor file (", problem,
+                 "); expected a tensor saved with torch.save");
   try {
     return torch::pickle_load(bytes);
   } catch (const std::exception& e) {

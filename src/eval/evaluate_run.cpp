@@ -59,6 +59,9 @@ Target resolve_target(const EvaluateRunOptions& o, const runs::RunStore* store) 
     WAVETWIN_CHECK(fs::is_regular_file(o.target), o.target, ": neither a run in ", o.store,
                    " nor a checkpoint file; expected a run name (see `wavetwin runs list`) or a .pt file");
     WAVETWIN_CHECK(o.model.has_value(), o.target, ": a checkpoint outside the run store; expected --model SPEC too");
+    models::parse_model_spec(*o.model).validate();
+    WAVETWIN_CHECK(runs::is_checkpoint(o.target), o.target,
+                   ": not a checkpoint of wavetwin train; expected a file it wrote (RUN/last.pt, best.pt, epoch-N.pt)");
   }
   if (fs::is_regular_file(o.target)) t.checkpoint = o.target;
   if (o.model) t.spec = *o.model;
@@ -66,7 +69,7 @@ Target resolve_target(const EvaluateRunOptions& o, const runs::RunStore* store) 
   WAVETWIN_CHECK(!t.dataset.empty(), o.target, ": no dataset recorded; expected --data");
   // A checkpoint file alone: the input size of the recipe such data is trained with (cifar10-resnet's 32 for the
   // small-image datasets, the ImageNet recipes' 224 for image folders).
-  if (!t.run) t.size = data::dataset_name(t.dataset) == "folder" ? 224 : 32;
+  if (!t.run) t.size = data::parse_data_spec(t.dataset).kind == data::DataKind::kFolder ? 224 : 32;
   if (o.size) t.size = *o.size;
   if (o.holdout) t.holdout = o.holdout;
   return t;

@@ -69,7 +69,7 @@ bool parse_arch_config(const std::string& text, ModelSpec& spec) {
     if (blurred) spec.antialias = Antialias::kBlur;
   } else if (std::regex_match(arch, a, resnet)) {
     spec.architecture = Architecture::kResNet;
-    spec.depth = std::stoll(a[3]);
+    spec.depth = to_int(a[3], "depth");
     twin = a[1].matched;
     blurred = a[2].matched;
     if (blurred) spec.antialias = a[2] == "zhang_" ? Antialias::kBlur : Antialias::kAdaptive;

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -146,7 +147,8 @@ std::optional<Score> legacy_score(const std::string& checkpoint, const std::stri
     s.metric = kind == "kl" ? Metric::kKlPixelDivide : Metric::kFlipRatePixelDivide;
   } else if (parts.size() == 3 && parts[2] == "reference_quirks") {
     s.metric = Metric::kReferenceQuirks;
-  } else if (parts.size() == 4) {
+  } else if (parts.size() == 4 && !parts[3].empty() && parts[3].size() < 10 &&
+             std::all_of(parts[3].begin(), parts[3].end(), [](char c) { return c >= '0' && c <= '9'; })) {
     s.metric = parse_metric(kind);
     s.direction = data::parse_shift_direction(parts[2]);
     s.step = std::stoll(parts[3]);
@@ -210,12 +212,20 @@ RunStore::RunStore(const std::string& path, bool create) : path_(path) {
   }
   sqlite3_busy_timeout(db_, 10000);
   try {
-    exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;");
     {
       Statement check(db_, "PRAGMA quick_check");
       check.step();
       WAVETWIN_CHECK(check.text(0) == "ok", "integrity check: ", check.text(0));
     }
+    {
+      // Only a new (empty) file becomes a store: a reader never creates one, nor is another program's database used.
+      Statement tables(db_, "SELECT count(*), sum(name = 'runs') FROM sqlite_master WHERE type = 'table'");
+      tables.step();
+      WAVETWIN_CHECK(tables.integer(1) > 0 || (create && tables.integer(0) == 0),
+                     tables.integer(0) == 0 ? "an empty database" : "a database of something else: no runs table");
+    }
+    // After the checks: setting WAL writes to the file, and a reader leaves what is not a store as it was.
+    exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;");
     migrate();
   } catch (const Error& e) {
     const int code = sqlite3_extended_errcode(db_) & 0xff;

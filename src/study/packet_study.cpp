@@ -58,8 +58,8 @@ PacketStudy study_packets(const PacketStudyOptions& o) {
   const FilterMeasures& measures = filter_study.measures();
   result.images = measures.images;
   WAVETWIN_CHECK(measures.images > 0, o.images, ": none of the ", files.size(),
-                 " files could be read as an image (first: ", result.failures.front().file.string(), ": ",
-                 result.failures.front().reason, "); expected JPEG or PNG images");
+                 " files could be read as an image (first: ", result.failures.front().reason,
+                 "); expected JPEG or PNG images");
 
   const auto table = wavelets::packet_table(o.depth);
   report::Table csv({"packet", "tree", "band_row", "band_col", "orientation", "edge", "freq_row", "freq_col",

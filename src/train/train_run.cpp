@@ -202,8 +202,12 @@ TrainRunResult train_run(const TrainRunOptions& o) {
                  "; expected >= 0 (0: only the last and best)");
   WAVETWIN_CHECK(!o.stop_after || *o.stop_after >= 1, "--stop-after ", o.stop_after.value_or(0),
                  "; expected at least 1 epoch (or leave it out to train to the end)");
-  // A new run's recipe is checked before anything is opened or written.
-  if (!o.resume) make_recipe(o.recipe.value_or("cifar10-resnet"), o.overrides);
+  // A new run's recipe and specs are checked before anything is opened or written.
+  if (!o.resume) {
+    make_recipe(o.recipe.value_or("cifar10-resnet"), o.overrides);
+    models::parse_model_spec(o.model).validate();
+    data::parse_data_spec(o.data.value_or("fashion-mnist"));
+  }
   const bool leader = !o.world || o.world->rank() == 0;
   std::unique_ptr<runs::RunStore> store;
   std::unique_ptr<runs::RunLock> lock;

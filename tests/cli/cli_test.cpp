@@ -135,7 +135,7 @@ TEST_F(CliTest, TrainRejectsNumbersOutOfRangeNamingTheOption) {
   }
   std::string out;
   EXPECT_EQ(wavetwin(train + " --lr nan", &out), 2);
-  EXPECT_NE(out.find("lr nan; expected a positive number"), std::string::npos) << out;
+  EXPECT_NE(out.find("--lr: nan; expected a number > 0"), std::string::npos) << out;
   EXPECT_FALSE(std::filesystem::exists(store));
 }
 

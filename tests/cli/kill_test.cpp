@@ -2,12 +2,15 @@
 // 24 points spread over its life (batches, validation, each checkpoint file before its rename, between the
 // files and the store, inside the store's transaction), each time seen alive at that point; resumed by name
 // alone, every run ends bit-identical to the run never interrupted, with the same epoch records, and the store
-// passes PRAGMA integrity_check.
+// passes PRAGMA integrity_check. And two trainers at once on one store, read all the while: both recorded
+// whole, the store intact.
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -104,6 +107,59 @@ TEST_F(KillTest, EveryKillPointResumesBitIdentical) {
   }
   std::printf("kill points survived: %d of %d tried\n", survived, tried);
   EXPECT_EQ(survived, tried);
+}
+
+TEST_F(KillTest, TwoTrainersAndReadersShareOneStore) {
+  test::write_image_folder(dir_ + "/tiny");
+  std::string first_out, second_out;
+  auto first = std::async(std::launch::async, [&] { return test::run_command(train("first"), &first_out); });
+  auto second = std::async(std::launch::async, [&] { return test::run_command(train("second"), &second_out); });
+  // Readers all the while, once the store has its tables: the command line's and the library's, each answering
+  // without "database is locked".
+  int reads = 0;
+  bool created = false;
+  std::string out;
+  while (first.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready ||
+         second.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!created) {
+      try {
+        runs::RunStore probe(store_path(), false);
+        created = true;
+      } catch (const Error&) {
+        continue;
+      }
+    }
+    ASSERT_EQ(test::run_command(std::string(WAVETWIN_CLI_PATH) + " runs list --store " + store_path(), &out), 0) << out;
+    runs::RunStore reader(store_path(), false);
+    for (const runs::RunRecord& run : reader.list()) reader.epochs(run.id);
+    ++reads;
+  }
+  ASSERT_EQ(first.get(), 0) << first_out;
+  ASSERT_EQ(second.get(), 0) << second_out;
+  EXPECT_GT(reads, 2) << "the readers never overlapped the training";
+  runs::RunStore store(store_path());
+  ASSERT_EQ(store.list().size(), 2u);
+  const auto spec = models::parse_model_spec("resnet18 --twin rmax --classes 3");
+  std::vector<std::vector<runs::EpochRecord>> records;
+  std::vector<std::shared_ptr<models::Model>> models_trained;
+  for (const std::string name : {"first", "second"}) {
+    const runs::RunRecord run = store.get(name);
+    EXPECT_EQ(run.status, runs::RunStatus::kFinished) << name;
+    records.push_back(store.epochs(run.id));
+    EXPECT_EQ(records.back().size(), 3u) << name;
+    models_trained.push_back(models::make_model(spec));
+    EXPECT_EQ(runs::load_checkpoint(dir_ + "/runs/" + name + "/last.pt", *models_trained.back(), nullptr).epoch, 3);
+  }
+  // Same seed, same settings, one thread each: sharing the store changed nothing in either run.
+  for (size_t e = 0; e < std::min(records[0].size(), records[1].size()); ++e) {
+    EXPECT_EQ(records[0][e].train_loss, records[1][e].train_loss) << "epoch " << e + 1;
+  }
+  const auto second_parameters = models_trained[1]->named_parameters();
+  for (const auto& p : models_trained[0]->named_parameters()) {
+    EXPECT_TRUE(torch::equal(p.value(), second_parameters[p.key()])) << p.key();
+  }
+  EXPECT_EQ(integrity(store_path()), "ok");
 }
 
 }  // namespace

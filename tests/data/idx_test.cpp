@@ -64,6 +64,24 @@ TEST_F(IdxTest, BadFilesAreNamed) {
   EXPECT_THROW_WITH(read_idx(dir_ + "/images", dir_ + "/labels", {}, "toy"), "images: 30 bytes; expected 64");
 }
 
+TEST_F(IdxTest, HostileHeadersAreRefusedBeforeTheyAllocate) {
+  write_pair(1, false);
+  // Dimensions whose product overflows 64 bits (found by the IDX fuzz target: it wrapped to a small size).
+  std::vector<uint8_t> overflow;
+  put32(overflow, 0x803), put32(overflow, 0xFFFFFFFF), put32(overflow, 0xFFFFFFFF), put32(overflow, 0xFFFFFFFF);
+  write("images", overflow, false);
+  EXPECT_THROW_WITH(read_idx(dir_ + "/images", dir_ + "/labels", {}, "toy"),
+                    "declares [4294967295, 4294967295, 4294967295] values, more than a file can hold");
+  // A gzip bomb: 2 images declared, 4 MiB of zeros inflated from a few KiB; reading stops at the declared 24.
+  std::vector<uint8_t> bomb;
+  put32(bomb, 0x803), put32(bomb, 2), put32(bomb, 3), put32(bomb, 4);
+  bomb.resize(bomb.size() + (4 << 20), 0);
+  write("bomb.gz", bomb, true);
+  EXPECT_LT(std::filesystem::file_size(dir_ + "/bomb.gz"), 10000u);
+  EXPECT_THROW_WITH(read_idx(dir_ + "/bomb.gz", dir_ + "/labels", {}, "toy"),
+                    "bomb.gz: more than the 40 bytes its header declares for [2, 3, 4] values");
+}
+
 TEST_F(IdxTest, DebianFashionMnist) {
   if (!std::filesystem::exists(std::string(kFashionMnistDir) + "/train-images-idx3-ubyte.gz")) {
     GTEST_SKIP() << "needs Debian's dataset-fashion-mnist (" << kFashionMnistDir << ")";

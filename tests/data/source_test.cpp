@@ -101,6 +101,22 @@ TEST_F(SourceTest, BadSpecsAreNamed) {
   EXPECT_THROW_WITH(open_data("cifar10:" + dir_), "class cat has 2 images; expected more than the 100 held out");
 }
 
+TEST(DataSpec, KindAndPathAreTakenApart) {
+  const DataSpec cifar = parse_data_spec("cifar10:/data/c:10");
+  EXPECT_EQ(cifar.kind, DataKind::kCifar10);
+  EXPECT_EQ(cifar.path, "/data/c:10");  // only the first colon separates
+  EXPECT_EQ(cifar.name(), "cifar10");
+  EXPECT_EQ(parse_data_spec("fashion-mnist").kind, DataKind::kFashionMnist);
+  EXPECT_EQ(parse_data_spec("fashion-mnist").path, "");
+  EXPECT_EQ(parse_data_spec("mnist:m").kind, DataKind::kMnist);
+  EXPECT_EQ(parse_data_spec("folder:f").name(), "folder");
+  EXPECT_THROW_WITH(parse_data_spec("mnist"), "data spec 'mnist': no DIR; expected mnist:DIR");
+  EXPECT_THROW_WITH(parse_data_spec("folder:"), "data spec 'folder:': no PATH; expected folder:PATH");
+  EXPECT_THROW_WITH(parse_data_spec("fashion-mnist:"), "no DIR; expected fashion-mnist:DIR");
+  EXPECT_THROW_WITH(parse_data_spec("Cifar10:x"), "unknown kind");
+  EXPECT_THROW_WITH(parse_data_spec(""), "data spec '': unknown kind");
+}
+
 TEST_F(SourceTest, SharedCifarJpegs) {
   const std::string archive = test::shared_dir() + "/datasets/cifar10-jpg.tar.gz";
   if (test::shared_dir().empty() || !std::filesystem::exists(archive)) GTEST_SKIP() << "needs " << archive;

@@ -62,6 +62,9 @@ TEST(ModelSpecTest, BadSpecsListWhatIsValid) {
   EXPECT_THROW_WITH(parse_model_spec("resnet34/Ft32Y"), "needs a DtCwpt architecture");
   EXPECT_THROW_WITH(parse_model_spec("DtCwptAlexNet/Ft40YEx"), "expected config Ft32Y[BfK][_mod]");
   EXPECT_THROW_WITH(parse_model_spec("vgg/Std"), "unknown architecture 'vgg'");
+  // Found by the model-spec fuzz target: a depth past 64 bits escaped as std::out_of_range.
+  EXPECT_THROW_WITH(parse_model_spec("resnet55555555555555555555/Std"),
+                    "model spec: depth '55555555555555555555'; expected an integer");
   EXPECT_THROW_WITH(parse_model_spec("resnet18 --twin magic"), "--twin magic; expected rmax, cmod or ablated");
   EXPECT_THROW_WITH(parse_model_spec("resnet18 --channels 4"), "4 input channels; expected 1 or 3");
 }

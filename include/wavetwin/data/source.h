@@ -39,8 +39,18 @@ struct DataSplits {
   bool cached = false;                           ///< whether the decoded images came from a cache file
 };
 
-/// The dataset's name in `spec` ("cifar10" for "cifar10:/data/cifar10"), as DataSplits::name.
-std::string dataset_name(const std::string& spec);
+enum class DataKind { kFashionMnist, kMnist, kCifar10, kFolder };
+
+/// A data spec taken apart: `cifar10:/data/cifar10` is {kCifar10, "/data/cifar10"}.
+struct DataSpec {
+  DataKind kind;
+  std::string path;  ///< empty only for fashion-mnist (Debian's folder)
+  /// "fashion-mnist", "mnist", "cifar10" or "folder", as DataSplits::name.
+  std::string name() const;
+};
+
+/// Throws wavetwin::Error quoting `spec` when the kind is unknown or its PATH is missing.
+DataSpec parse_data_spec(const std::string& spec);
 
 /// Opens `spec` (see the header comment). Throws wavetwin::Error naming the spec, path or file at fault.
 DataSplits open_data(const std::string& spec, const DataOptions& options = {});

@@ -2,9 +2,11 @@
 // its record, the best validation so far and the random generator's state, in one file written atomically
 // and checked on load.
 //
-// The file is a torch::serialize archive holding the checkpoint's own archive as bytes and their CRC-32
-// (zlib), since libtorch reads archives without checking the CRCs of their parts. Checkpoints written
-// before the checksum (an archive with the model at its top) still load, unchecked.
+// The file (format 3) is a pickled dictionary, as torch.save writes, holding the checkpoint's own pickled
+// dictionary as bytes and their CRC-32 (zlib), since libtorch reads archives without checking the CRCs of their
+// parts. Both are checked (data::inspect_torch_archive) before libtorch reads them. Checkpoints of formats 1 and 2
+// (torch::serialize archives) are read only when WAVETWIN_LEGACY_CHECKPOINTS=1: libtorch reads them with its
+// TorchScript importer, which trusts the code in the file (fuzzing crashed it).
 #pragma once
 
 #include <torch/nn/module.h>
