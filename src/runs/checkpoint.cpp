@@ -118,7 +118,7 @@ std::string reader_error(const std::exception& e) {
 
 // What a checkpoint holds, whichever format held it.
 struct Contents {
-  std::map<std::string, torch::Tensor> weights;  ///< parameters and buffers by name
+  std::vector<std::pair<std::string, torch::Tensor>> weights;  ///< parameters and buffers, in the model's order
   TrainState state;
   torch::Tensor generator;
   /// Momentum buffers by parameter name and the SGD options (lr, momentum, dampening, weight decay, nesterov);
@@ -151,13 +151,15 @@ c10::IValue entry(const Dict& dict, const std::string& key, bool (c10::IValue::*
   return found->value();
 }
 
-std::map<std::string, torch::Tensor> tensors(const c10::IValue& value, const std::string& key, const std::string& path) {
+// The named tensors of a dictionary entry, in their order (a pickled dictionary keeps it).
+std::vector<std::pair<std::string, torch::Tensor>> tensors(const c10::IValue& value, const std::string& key,
+                                                           const std::string& path) {
   WAVETWIN_CHECK(value.isGenericDict(), path, ": incomplete checkpoint (", key, " is no dictionary)");
-  std::map<std::string, torch::Tensor> out;
+  std::vector<std::pair<std::string, torch::Tensor>> out;
   for (const auto& e : value.toGenericDict()) {
     WAVETWIN_CHECK(e.key().isString() && e.value().isTensor(), path, ": incomplete checkpoint (", key,
                    " holds something else than named tensors)");
-    out[e.key().toStringRef()] = e.value().toTensor();
+    out.emplace_back(e.key().toStringRef(), e.value().toTensor());
   }
   return out;
 }
@@ -182,7 +184,9 @@ Contents read_format3(const Dict& checked, const std::string& path) {
   const Dict dict = unpickle(static_cast<const char*>(payload.data_ptr()), static_cast<size_t>(payload.numel()), path);
   Contents c;
   c.weights = tensors(entry(dict, "model", &c10::IValue::isGenericDict, path), "model", path);
-  c.momentum = tensors(entry(dict, "momentum", &c10::IValue::isGenericDict, path), "momentum", path);
+  for (auto& [name, buffer] : tensors(entry(dict, "momentum", &c10::IValue::isGenericDict, path), "momentum", path)) {
+    c.momentum[name] = buffer;
+  }
   c.sgd = entry(dict, "sgd", &c10::IValue::isTensor, path).toTensor();
   WAVETWIN_CHECK(c.sgd.scalar_type() == torch::kFloat64 && c.sgd.numel() == 5, path,
                  ": incomplete checkpoint (sgd holds no 5 options)");
@@ -232,7 +236,9 @@ Contents read_archive(const std::vector<char>& bytes, const std::string& path) {
     for (const auto& key : model_archive.keys()) {
       torch::Tensor value;
       // Parameters and buffers are stored alike; a buffer read as a parameter fails, and the other way round.
-      if (model_archive.try_read(key, value, false) || model_archive.try_read(key, value, true)) c.weights[key] = value;
+      if (model_archive.try_read(key, value, false) || model_archive.try_read(key, value, true)) {
+        c.weights.emplace_back(key, value);
+      }
     }
     // A fresh tensor per read: reading into a defined tensor would try to resize its storage.
     const auto read = [&](const std::string& key) {
@@ -294,8 +300,7 @@ bool is_checkpoint(const std::string& path) {
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> checkpoint_weights(const std::string& path) {
-  const Contents contents = read_checkpoint(path);
-  return {contents.weights.begin(), contents.weights.end()};
+  return read_checkpoint(path).weights;
 }
 
 TrainState load_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::SGD* optimizer) {
@@ -310,12 +315,13 @@ TrainState load_checkpoint(const std::string& path, torch::nn::Module& model, to
     WAVETWIN_CHECK(!value.is_floating_point() || torch::isfinite(value).all().item<bool>(), path, ": '", name,
                    "' holds NaN or infinite values; expected finite weights (an earlier checkpoint, --keep-every)");
   };
+  const std::map<std::string, torch::Tensor> stored(contents.weights.begin(), contents.weights.end());
   std::vector<std::pair<torch::Tensor, torch::Tensor>> targets;
   auto named = model.named_parameters();
   for (const auto& b : model.named_buffers()) named.insert(b.key(), b.value());
   for (const auto& t : named) {
-    const auto found = contents.weights.find(t.key());
-    const torch::Tensor value = found == contents.weights.end() ? torch::Tensor() : found->second;
+    const auto found = stored.find(t.key());
+    const torch::Tensor value = found == stored.end() ? torch::Tensor() : found->second;
     check(t.key(), t.value(), value);
     targets.emplace_back(t.value(), value);
   }

@@ -30,6 +30,12 @@ TEST_F(CheckpointTest, RoundTripIsExact) {
   const TrainState state{7, 5, 12.5, 33.0, {7, 0.75, 0.01, 12.5, std::nullopt, 4.5, 120}};
   save_checkpoints({dir_ + "/c/epoch-7.pt", dir_ + "/c/last.pt"}, *model, sgd, state);
   EXPECT_EQ(data::read_file(dir_ + "/c/epoch-7.pt"), data::read_file(dir_ + "/c/last.pt"));
+  // The weights alone, in the model's order (parameters, then buffers): `wavetwin kernels` takes the first 4-D one.
+  std::vector<std::string> order, read_order;
+  for (const auto& p : model->named_parameters()) order.push_back(p.key());
+  for (const auto& b : model->named_buffers()) order.push_back(b.key());
+  for (const auto& [name, tensor] : checkpoint_weights(dir_ + "/c/last.pt")) read_order.push_back(name);
+  EXPECT_EQ(read_order, order);
   const torch::Tensor next_random = torch::rand({3});
 
   const auto other = models::make_model(spec);
