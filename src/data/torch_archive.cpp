@@ -132,15 +132,27 @@ void check_archive(const char* data, size_t size, std::vector<std::string>& reco
     --end;
   }
   uint64_t entries = file.read(end + 10, 2, "the entry count"), directory = file.read(end + 16, 4, "the directory");
+  uint64_t directory_size = file.read(end + 12, 4, "the directory size"), directory_end = end;
+  bool one_disk = file.read(end + 4, 4, "the disk numbers") == 0 && file.read(end + 8, 2, "the entry count") == entries;
   if (end >= 20 && file.read(end - 20, 4, "the zip64 locator") == kZip64Locator) {
     const uint64_t end64 = file.read(end - 12, 8, "the zip64 end record");
-    WAVETWIN_CHECK(file.read(end64, 4, "the zip64 end record") == kZip64End,
+    WAVETWIN_CHECK(end64 < end - 20 && file.read(end64, 4, "the zip64 end record") == kZip64End,
                    "a damaged zip64 end record");
     entries = file.read(end64 + 32, 8, "the entry count");
     directory = file.read(end64 + 48, 8, "the directory");
+    directory_size = file.read(end64 + 40, 8, "the directory size");
+    directory_end = end64;
+    one_disk = file.read(end64 + 16, 8, "the disk numbers") == 0 && file.read(end64 + 24, 8, "the entry count") == entries;
   }
+  // The directory as the end record places it, whole before the end record: libtorch's zip reader reads it so
+  // without checking (fuzzing made it read past the file).
+  WAVETWIN_CHECK(one_disk, "a zip split over disks");
+  WAVETWIN_CHECK(directory <= directory_end && directory_size <= directory_end - directory, "a directory of ",
+                 directory_size, " bytes at byte ", directory, ", past its end record at byte ", directory_end);
+  const Bytes listing(reinterpret_cast<const char*>(file.at(directory)), directory_size);
   uint64_t at = directory;
   for (uint64_t e = 0; e < entries; ++e) {
+    listing.read(at - directory, 46, "a directory entry");
     WAVETWIN_CHECK(file.read(at, 4, "a directory entry") == kCentralHeader, "directory entry ", e, " is damaged");
     const uint64_t method = file.read(at + 10, 2, "a directory entry");
     uint64_t compressed = file.read(at + 20, 4, "a directory entry"), stored = file.read(at + 24, 4, "a directory entry");
@@ -174,6 +186,7 @@ void check_archive(const char* data, size_t size, std::vector<std::string>& reco
                    " bytes past the end of the ", size, " bytes");
     if (pickled) check_pickle(file, start, stored, record);
     at += 46 + name_size + extra_size + comment_size;
+    WAVETWIN_CHECK(at <= directory + directory_size, "directory entry ", e, " past the directory's end");
   }
 }
 

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "support/support.h"
+#include "wavetwin/data/file.h"
 
 namespace wavetwin::data {
 namespace {
@@ -54,6 +55,10 @@ TEST(TorchArchive, WhatWouldMakeLibtorchAllocateIsNamed) {
   // Not an opcode of pickle's.
   EXPECT_NE(problem_of(patched(bytes, std::string("X\x08", 2), std::string("\xfe\x08", 2))).find("pickle opcode 0xfe"),
             std::string::npos);
+  // Found by the checkpoint fuzz target: entry counts of the end record that disagree (a zip over several disks),
+  // which made libtorch's zip reader read past the end of the file.
+  const std::vector<char> past = read_file(test::source_path("tests/fixtures/fuzz/checkpoint/entry-counts-disagree"));
+  EXPECT_EQ(problem_of(past), "a zip split over disks");
   // Cut short: its directory is gone.
   EXPECT_EQ(problem_of({bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(bytes.size() / 2)}), "no zip directory");
   EXPECT_EQ(problem_of({}), "only 0 bytes, no zip archive");
