@@ -138,9 +138,9 @@ DataSpec parse_data_spec(const std::string& spec) {
                                                                       {"folder", DataKind::kFolder}};
   for (const auto& [name, value] : kinds) {
     if (kind != name) continue;
-    const char* placeholder = value == DataKind::kCifar10 || value == DataKind::kFolder ? ":PATH" : ":DIR";
+    const std::string argument = value == DataKind::kCifar10 || value == DataKind::kFolder ? "PATH" : "DIR";
     WAVETWIN_CHECK(!path.empty() || (value == DataKind::kFashionMnist && colon == std::string::npos), "data spec '",
-                   spec, "': no ", placeholder + 1, "; expected ", name, placeholder);
+                   spec, "': no ", argument, "; expected ", name, ":", argument);
     return {value, path};
   }
   throw Error("data spec '" + spec +

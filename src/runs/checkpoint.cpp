@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -128,13 +129,19 @@ struct Contents {
   std::function<void(torch::optim::SGD&)> restore_optimizer;
 };
 
+// Whether an archive is a torch::serialize one (formats 1 and 2): those hold TorchScript code.
+bool holds_code(const data::TorchArchive& archive) {
+  return std::any_of(archive.records.begin(), archive.records.end(),
+                     [](const std::string& record) { return record.find("/code/") != std::string::npos; });
+}
+
 // The pickled dictionary in `bytes`, checked before libtorch reads it.
-Dict unpickle(const char* bytes, size_t size, const std::string& path) {
-  const std::string problem = data::inspect_torch_archive(bytes, size).problem;
+Dict unpickle(const std::vector<char>& bytes, const std::string& path) {
+  const std::string problem = data::inspect_torch_archive(bytes.data(), bytes.size()).problem;
   WAVETWIN_CHECK(problem.empty(), path, ": not a wavetwin checkpoint (", problem, ")");
   c10::IValue value;
   try {
-    value = torch::pickle_load(std::vector<char>(bytes, bytes + size));
+    value = torch::pickle_load(bytes);
   } catch (const std::exception& e) {
     WAVETWIN_FAIL(path, ": not a wavetwin checkpoint (", reader_error(e), ")");
   }
@@ -181,7 +188,8 @@ Contents read_format3(const Dict& checked, const std::string& path) {
   WAVETWIN_CHECK(format.toInt() == kFormat, path, ": checkpoint format ", format.toInt(), "; expected ", kFormat,
                  " (written by a later wavetwin? update wavetwin)");
   const torch::Tensor payload = payload_bytes(checked, path);
-  const Dict dict = unpickle(static_cast<const char*>(payload.data_ptr()), static_cast<size_t>(payload.numel()), path);
+  const auto* bytes = static_cast<const char*>(payload.data_ptr());
+  const Dict dict = unpickle(std::vector<char>(bytes, bytes + payload.numel()), path);
   Contents c;
   c.weights = tensors(entry(dict, "model", &c10::IValue::isGenericDict, path), "model", path);
   for (auto& [name, buffer] : tensors(entry(dict, "momentum", &c10::IValue::isGenericDict, path), "momentum", path)) {
@@ -276,10 +284,7 @@ Contents read_checkpoint(const std::string& path) {
   const std::vector<char> bytes = data::read_file(path);
   const data::TorchArchive archive = data::inspect_torch_archive(bytes.data(), bytes.size());
   WAVETWIN_CHECK(archive.problem.empty(), path, ": not a wavetwin checkpoint (", archive.problem, ")");
-  for (const std::string& record : archive.records) {
-    if (record.find("/code/") != std::string::npos) return read_archive(bytes, path);
-  }
-  return read_format3(unpickle(bytes.data(), bytes.size(), path), path);
+  return holds_code(archive) ? read_archive(bytes, path) : read_format3(unpickle(bytes, path), path);
 }
 
 }  // namespace
@@ -289,10 +294,8 @@ bool is_checkpoint(const std::string& path) {
     const std::vector<char> bytes = data::read_file(path);
     const data::TorchArchive archive = data::inspect_torch_archive(bytes.data(), bytes.size());
     if (!archive.problem.empty()) return false;
-    for (const std::string& record : archive.records) {
-      if (record.find("/code/") != std::string::npos) return true;  // formats 1 and 2: torch::serialize archives
-    }
-    const Dict dict = unpickle(bytes.data(), bytes.size(), path);
+    if (holds_code(archive)) return true;
+    const Dict dict = unpickle(bytes, path);
     return dict.contains("format") && dict.contains("payload");
   } catch (const Error&) {
     return false;
