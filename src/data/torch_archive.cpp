@@ -131,6 +131,13 @@ void check_archive(const char* data, size_t size, std::vector<std::string>& reco
     WAVETWIN_CHECK(end > 0 && size - end < 22 + 65536, "no zip directory");
     --end;
   }
+  // libtorch's zip reader looks for the end record in 4096-byte windows from the end of the file, each 4093 bytes
+  // before the last; the one after a window starting within 4093 bytes of the file's start begins before it, and
+  // is read from there (fuzzing found this). Torch writes its end record last, in the first window.
+  for (uint64_t window = size > 4096 ? size - 4096 : 0; window > end; window -= 4093) {
+    WAVETWIN_CHECK(window >= 4093, "an end record at byte ", end, " of ", size,
+                   ", which libtorch's zip reader would look for before the start of the file");
+  }
   uint64_t entries = file.read(end + 10, 2, "the entry count"), directory = file.read(end + 16, 4, "the directory");
   uint64_t directory_size = file.read(end + 12, 4, "the directory size"), directory_end = end;
   bool one_disk = file.read(end + 4, 4, "the disk numbers") == 0 && file.read(end + 8, 2, "the entry count") == entries;
@@ -144,8 +151,7 @@ void check_archive(const char* data, size_t size, std::vector<std::string>& reco
     directory_end = end64;
     one_disk = file.read(end64 + 16, 8, "the disk numbers") == 0 && file.read(end64 + 24, 8, "the entry count") == entries;
   }
-  // The directory as the end record places it, whole before the end record: libtorch's zip reader reads it so
-  // without checking (fuzzing made it read past the file).
+  // One disk, and the directory as the end record places it, whole before the end record.
   WAVETWIN_CHECK(one_disk, "a zip split over disks");
   WAVETWIN_CHECK(directory <= directory_end && directory_size <= directory_end - directory, "a directory of ",
                  directory_size, " bytes at byte ", directory, ", past its end record at byte ", directory_end);

@@ -22,6 +22,14 @@ std::vector<char> patched(std::vector<char> bytes, const std::string& from, cons
   return bytes;
 }
 
+// `size` bytes holding one end record of an empty zip at byte `at`, and no other.
+std::vector<char> end_record_at(size_t at, size_t size) {
+  std::vector<char> bytes(size, 'Z');
+  const char end[22] = {'P', 'K', 5, 6};
+  std::copy(std::begin(end), std::end(end), bytes.begin() + static_cast<std::ptrdiff_t>(at));
+  return bytes;
+}
+
 TEST(TorchArchive, WhatTorchWritesPasses) {
   const std::vector<char> tensor = torch::pickle_save(torch::rand({2, 3}));
   const TorchArchive archive = inspect_torch_archive(tensor.data(), tensor.size());
@@ -55,10 +63,24 @@ TEST(TorchArchive, WhatWouldMakeLibtorchAllocateIsNamed) {
   // Not an opcode of pickle's.
   EXPECT_NE(problem_of(patched(bytes, std::string("X\x08", 2), std::string("\xfe\x08", 2))).find("pickle opcode 0xfe"),
             std::string::npos);
-  // Found by the checkpoint fuzz target: entry counts of the end record that disagree (a zip over several disks),
-  // which made libtorch's zip reader read past the end of the file.
-  const std::vector<char> past = read_file(test::source_path("tests/fixtures/fuzz/checkpoint/entry-counts-disagree"));
-  EXPECT_EQ(problem_of(past), "a zip split over disks");
+  // Found twice by the checkpoint fuzz target: an end record more than 4096 bytes from the end, where libtorch's
+  // zip reader looks for it in windows of which one begins before the file (it read up to 4 KiB outside it).
+  for (const auto& [fixture, message] : {std::pair{"end-record-1810-of-6987", "an end record at byte 1810 of 6987"},
+                                         std::pair{"end-record-19-of-7624", "an end record at byte 19 of 7624"}}) {
+    EXPECT_EQ(problem_of(read_file(test::source_path(std::string("tests/fixtures/fuzz/checkpoint/") + fixture))),
+              std::string(message) + ", which libtorch's zip reader would look for before the start of the file");
+  }
+  EXPECT_EQ(problem_of(end_record_at(19, 5041)),
+            "an end record at byte 19 of 5041, which libtorch's zip reader would look for before the start of the file");
+  // Its windows start at 4093 and then at 0, found in the second; with 20 bytes more, at 4113, 20 and -4073.
+  const std::vector<char> second_window = end_record_at(10, 4096 + 4093);
+  EXPECT_EQ(problem_of(second_window), "");
+  EXPECT_THROW(torch::pickle_load(second_window), c10::Error);  // no files; under ASan, no read outside it
+  EXPECT_NE(problem_of(end_record_at(10, 4096 + 4093 + 20)).find("before the start of the file"), std::string::npos);
+  // Entry counts that disagree: a zip over several disks.
+  std::vector<char> split = end_record_at(0, 22);
+  split[8] = 1;
+  EXPECT_EQ(problem_of(split), "a zip split over disks");
   // Cut short: its directory is gone.
   EXPECT_EQ(problem_of({bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(bytes.size() / 2)}), "no zip directory");
   EXPECT_EQ(problem_of({}), "only 0 bytes, no zip archive");
