@@ -15,6 +15,7 @@
 #include "wavetwin/data/tensor_io.h"
 #include "wavetwin/error.h"
 #include "wavetwin/wavelets/dtcwpt.h"
+#include "wavetwin/wavelets/dtcwt.h"
 #include "wavetwin/wavelets/packet.h"
 
 namespace wavetwin::cli {
@@ -30,6 +31,8 @@ struct TransformArgs {
   bool gray = false;
   bool complex = false;
   bool inverse = false;
+  bool dtcwt = false;
+  std::string biort = "near_sym_a";
   std::string output;
   std::string mosaic;
 };
@@ -79,8 +82,45 @@ torch::Tensor tree_mosaic(const torch::Tensor& y, int64_t channel, int64_t tree,
   return canvas.div(scale).clamp(0, 1).mul(255).round().to(torch::kUInt8);
 }
 
+double elapsed_ms(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+void report_inverse(const torch::Tensor& x, const torch::Tensor& back) {
+  const double err = (back - x).abs().max().item<double>();
+  const double scale = std::max(x.abs().max().item<double>(), 1e-300);
+  std::printf("inverse: max |x - x'| = %.3e (relative %.3e)\n", err, err / scale);
+}
+
+void run_dtcwt(const TransformArgs& args, const torch::Tensor& x) {
+  const auto options = wavelets::DtcwtOptions(args.depth).biort(args.biort).qshift(args.filters);
+  wavelets::Dtcwt2d transform(options);
+  const auto start = std::chrono::steady_clock::now();
+  const wavelets::DtcwtPyramid p = transform(x);
+  const double ms = elapsed_ms(start);
+  std::printf("dtcwt: %s -> lowpass %s (J=%lld, %s, %s) in %.1f ms\n", c10::str(x.sizes()).c_str(),
+              c10::str(p.lowpass.sizes()).c_str(), static_cast<long long>(args.depth), args.biort.c_str(),
+              args.filters.c_str(), ms);
+  std::vector<std::pair<std::string, torch::Tensor>> named = {{"lowpass", p.lowpass}};
+  for (size_t j = 0; j < p.highpasses.size(); ++j) {
+    std::printf("  level %zu: highpass %s (6 orientations, real and imaginary)\n", j + 1,
+                c10::str(p.highpasses[j].sizes()).c_str());
+    named.emplace_back("highpass" + std::to_string(j), p.highpasses[j]);
+  }
+  if (!args.output.empty()) {
+    data::save_tensors(args.output, named);
+    std::printf("pyramid: %s (a dict: lowpass, highpass0 .. highpass%lld)\n", args.output.c_str(),
+                static_cast<long long>(args.depth - 1));
+  }
+  if (args.inverse) {
+    const torch::Tensor back = transform->inverse(p.lowpass, p.highpasses);
+    report_inverse(x, back.narrow(2, 0, x.size(2)).narrow(3, 0, x.size(3)));
+  }
+}
+
 void run_transform(const TransformArgs& args) {
   const torch::Tensor x = load_input(args);
+  if (args.dtcwt) return run_dtcwt(args, x);
   const auto options = wavelets::DtCwptOptions(args.depth)
                            .stride(args.stride)
                            .filters(args.filters)
@@ -92,7 +132,7 @@ void run_transform(const TransformArgs& args) {
   wavelets::DtCwpt2d transform(options);
   const auto start = std::chrono::steady_clock::now();
   const torch::Tensor y = transform(x);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const double ms = elapsed_ms(start);
   std::printf("transform: %s -> %s (J=%lld, stride %lld, %s, %s padding%s) in %.1f ms\n",
               c10::str(x.sizes()).c_str(), c10::str(y.sizes()).c_str(), static_cast<long long>(args.depth),
               static_cast<long long>(args.stride == 0 ? int64_t{1} << args.depth : args.stride), args.filters.c_str(),
@@ -113,10 +153,7 @@ void run_transform(const TransformArgs& args) {
     }
   }
   if (args.inverse) {
-    const torch::Tensor back = transform->inverse(y, x.size(2), x.size(3));
-    const double err = (back - x).abs().max().item<double>();
-    const double scale = std::max(x.abs().max().item<double>(), 1e-300);
-    std::printf("inverse: max |x - x'| = %.3e (relative %.3e)\n", err, err / scale);
+    report_inverse(x, transform->inverse(y, x.size(2), x.size(3)));
   }
 }
 
@@ -124,17 +161,26 @@ void run_transform(const TransformArgs& args) {
 
 Runner add_transform(CLI::App& app) {
   auto args = std::make_shared<TransformArgs>();
-  CLI::App* sub = app.add_subcommand("transform", "DT-CWPT of an image (PNG/JPEG) or a torch.save tensor");
+  CLI::App* sub = app.add_subcommand("transform", "DT-CWPT (or, with --dtcwt, DTCWT) of an image (PNG/JPEG) or a torch.save tensor");
   sub->add_option("input", args->input, "Image file or tensor file ((H, W), (C, H, W) or (N, C, H, W))")->required();
-  sub->add_option("--depth,-J", args->depth, "Depth J >= 1")->capture_default_str()->check(CLI::Range(1, 8));
-  sub->add_option("--stride,-S", args->stride, "Overall stride, a power of two <= 2^J (0: 2^J)")->capture_default_str();
+  sub->add_option("--depth,-J", args->depth, "Depth J >= 1 (with --dtcwt: levels)")->capture_default_str()->check(CLI::Range(1, 8));
+  CLI::Option* stride =
+      sub->add_option("--stride,-S", args->stride, "Overall stride, a power of two <= 2^J (0: 2^J)")->capture_default_str();
   sub->add_option("--filters", args->filters, "Q-shift bank")->capture_default_str();
-  sub->add_option("--padding", args->padding, "zeros, symmetric, periodic or none")->capture_default_str();
-  sub->add_flag("--full", args->full, "With zeros: keep every coefficient overlapping the image (invertible)");
+  CLI::Option* padding =
+      sub->add_option("--padding", args->padding, "zeros, symmetric, periodic or none")->capture_default_str();
+  CLI::Option* full = sub->add_flag("--full", args->full, "With zeros: keep every coefficient overlapping the image (invertible)");
   sub->add_flag("--gray", args->gray, "Convert a colour image to grey first");
-  sub->add_flag("--complex", args->complex, "Write complex packets instead of interleaved Re/Im channels");
-  sub->add_option("--output,-o", args->output, "Write the packets as a tensor file (torch.load reads it)");
-  sub->add_option("--mosaic", args->mosaic, "Write packet-modulus mosaics, one PNG per tree: STEM_psi_a.png, ...");
+  CLI::Option* complex = sub->add_flag("--complex", args->complex, "Write complex packets instead of interleaved Re/Im channels");
+  sub->add_option("--output,-o", args->output,
+                  "Write the packets as a tensor file (torch.load reads it; with --dtcwt a dict of the pyramid)");
+  CLI::Option* mosaic =
+      sub->add_option("--mosaic", args->mosaic, "Write packet-modulus mosaics, one PNG per tree: STEM_psi_a.png, ...");
+  CLI::Option* dtcwt = sub->add_flag("--dtcwt", args->dtcwt,
+                                     "Kingsbury's DTCWT instead of the packets: --depth levels, --biort at level 1, "
+                                     "--filters (Q-shift) above, symmetric extension");
+  sub->add_option("--biort", args->biort, "With --dtcwt: level-1 biorthogonal bank")->capture_default_str()->needs(dtcwt);
+  for (CLI::Option* packets_only : {stride, padding, full, complex, mosaic}) dtcwt->excludes(packets_only);
   sub->add_flag("--inverse", args->inverse, "Reconstruct the input and report the error");
   return [sub, args] {
     if (sub->parsed()) run_transform(*args);

@@ -3,12 +3,15 @@
 
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "bindings.h"
 #include "wavetwin/error.h"
 #include "wavetwin/memory.h"
 #include "wavetwin/wavelets/dtcwpt.h"
+#include "wavetwin/wavelets/dtcwt.h"
 #include "wavetwin/wavelets/packet.h"
 
 namespace wavetwin::python {
@@ -42,6 +45,26 @@ DtCwptOptions make_options(int64_t levels, int64_t stride, const std::string& fi
       .complex(complex)
       .real_only(real_only)
       .trainable_filters(trainable_filters);
+}
+
+using Highpasses = std::vector<std::optional<Tensor>>;
+using PyramidParts = std::tuple<Tensor, Highpasses, std::vector<Tensor>>;
+
+// Undefined highpasses (skipped levels) cross to Python as None, and None comes back as undefined.
+PyramidParts pyramid_parts(const wavelets::DtcwtPyramid& p) {
+  Highpasses highs;
+  for (const Tensor& h : p.highpasses) highs.push_back(h.defined() ? std::optional<Tensor>(h) : std::nullopt);
+  return {p.lowpass, highs, p.scales};
+}
+
+std::vector<Tensor> defined_or_empty(const Highpasses& highs) {
+  std::vector<Tensor> out;
+  for (const auto& h : highs) out.push_back(h ? *h : Tensor());
+  return out;
+}
+
+wavelets::DtcwtOptions dtcwt_options(int64_t levels, const std::vector<bool>& skip, bool include_scale) {
+  return wavelets::DtcwtOptions(levels).skip_highpasses(skip).include_scale(include_scale);
 }
 
 }  // namespace
@@ -93,6 +116,49 @@ void bind_wavelets(py::module_& m) {
   m.def("as_complex", &wavelets::as_complex);
   m.def("as_interleaved", &wavelets::as_interleaved);
   m.def("dual_tree_filter_tensor", [](const std::string& name) { return wavelets::dual_tree_filter_tensor(name); });
+
+  // The DTCWT: banks by name or from coefficient lists, the transforms on them.
+  py::class_<wavelets::DtcwtBanks>(m, "DtcwtBanks", py::module_local())
+      .def(py::init([](const std::string& biort, const std::string& qshift) {
+             return wavelets::dtcwt_banks(wavelets::DtcwtOptions().biort(biort).qshift(qshift));
+           }),
+           py::arg("biort"), py::arg("qshift"))
+      .def(py::init([](std::vector<double> h0o, std::vector<double> g0o, std::vector<double> h1o,
+                       std::vector<double> g1o, std::vector<double> h0a, std::vector<double> h0b,
+                       std::vector<double> g0a, std::vector<double> g0b, std::vector<double> h1a,
+                       std::vector<double> h1b, std::vector<double> g1a, std::vector<double> g1b) {
+             return wavelets::DtcwtBanks{{"custom", h0o, g0o, h1o, g1o}, {"custom", h0a, h0b, g0a, g0b, h1a, h1b, g1a, g1b}};
+           }),
+           py::arg("h0o"), py::arg("g0o"), py::arg("h1o"), py::arg("g1o"), py::arg("h0a"), py::arg("h0b"),
+           py::arg("g0a"), py::arg("g0b"), py::arg("h1a"), py::arg("h1b"), py::arg("g1a"), py::arg("g1b"))
+      .def_property_readonly("h0o", [](const wavelets::DtcwtBanks& b) { return b.biort.h0o; })
+      .def_property_readonly("g0o", [](const wavelets::DtcwtBanks& b) { return b.biort.g0o; })
+      .def_property_readonly("h1o", [](const wavelets::DtcwtBanks& b) { return b.biort.h1o; })
+      .def_property_readonly("g1o", [](const wavelets::DtcwtBanks& b) { return b.biort.g1o; })
+      .def_property_readonly("h0a", [](const wavelets::DtcwtBanks& b) { return b.qshift.h0a; })
+      .def_property_readonly("h0b", [](const wavelets::DtcwtBanks& b) { return b.qshift.h0b; })
+      .def_property_readonly("g0a", [](const wavelets::DtcwtBanks& b) { return b.qshift.g0a; })
+      .def_property_readonly("g0b", [](const wavelets::DtcwtBanks& b) { return b.qshift.g0b; })
+      .def_property_readonly("h1a", [](const wavelets::DtcwtBanks& b) { return b.qshift.h1a; })
+      .def_property_readonly("h1b", [](const wavelets::DtcwtBanks& b) { return b.qshift.h1b; })
+      .def_property_readonly("g1a", [](const wavelets::DtcwtBanks& b) { return b.qshift.g1a; })
+      .def_property_readonly("g1b", [](const wavelets::DtcwtBanks& b) { return b.qshift.g1b; });
+  m.def("dtcwt2d", [](const Tensor& x, const wavelets::DtcwtBanks& banks, int64_t levels, const std::vector<bool>& skip,
+                      bool include_scale) {
+          return pyramid_parts(wavelets::dtcwt2d(x, banks, dtcwt_options(levels, skip, include_scale)));
+        }, Release());
+  m.def("idtcwt2d", [](const Tensor& lowpass, const Highpasses& highs, const wavelets::DtcwtBanks& banks) {
+          return wavelets::idtcwt2d(lowpass, defined_or_empty(highs), banks);
+        }, Release());
+  m.def("dtcwt1d", [](const Tensor& x, const wavelets::DtcwtBanks& banks, int64_t levels, const std::vector<bool>& skip,
+                      bool include_scale) {
+          return pyramid_parts(wavelets::dtcwt1d(x, banks, dtcwt_options(levels, skip, include_scale)));
+        }, Release());
+  m.def("idtcwt1d", [](const Tensor& lowpass, const Highpasses& highs, const wavelets::DtcwtBanks& banks) {
+          return wavelets::idtcwt1d(lowpass, defined_or_empty(highs), banks);
+        }, Release());
+  m.def("dtcwt_scattering", &wavelets::dtcwt_scattering, py::arg("x"), py::arg("biort"), py::arg("magnitude_bias"),
+        py::arg("combine_colour"), Release());
 
   py::class_<wavelets::PacketInfo>(m, "PacketInfo", py::module_local())
       .def_readonly("index", &wavelets::PacketInfo::index)

@@ -17,6 +17,13 @@ void save_tensor(const std::string& path, const torch::Tensor& tensor) {
   write_file_atomic(path, bytes.data(), bytes.size());
 }
 
+void save_tensors(const std::string& path, const std::vector<std::pair<std::string, torch::Tensor>>& tensors) {
+  c10::Dict<std::string, torch::Tensor> dict;
+  for (const auto& [name, tensor] : tensors) dict.insert(name, tensor.detach().cpu().contiguous());
+  const std::vector<char> bytes = torch::pickle_save(dict);
+  write_file_atomic(path, bytes.data(), bytes.size());
+}
+
 namespace {
 
 c10::IValue load_value(const std::string& path) {

@@ -1,6 +1,7 @@
 // tests/cli/cli_test.cpp: the wavetwin command line, end to end (exit codes, files, messages).
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "wavetwin/report/plot.h"
 #include "wavetwin/runs/checkpoint.h"
 #include "wavetwin/runs/run_store.h"
+#include "wavetwin/wavelets/dtcwt.h"
 
 namespace wavetwin {
 namespace {
@@ -91,6 +93,33 @@ TEST_F(CliTest, TransformReadsTensorFiles) {
   const torch::Tensor z = data::load_tensor(dir_ + "/z.pt");
   EXPECT_TRUE(z.is_complex());
   EXPECT_EQ(z.sizes(), (std::vector<int64_t>{1, 96, 20, 18}));
+}
+
+TEST_F(CliTest, DtcwtWritesThePyramidAndReconstructs) {
+  std::string out;
+  ASSERT_EQ(wavetwin("transform " + image_ + " --dtcwt -J 3 --biort near_sym_b --filters qshift_b --inverse -o " +
+                         dir_ + "/p.pt",
+                     &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("[1, 1, 97, 131] -> lowpass [1, 1, 26, 34] (J=3, near_sym_b, qshift_b)"), std::string::npos) << out;
+  const size_t at = out.find("relative ");
+  ASSERT_NE(at, std::string::npos) << out;
+  EXPECT_LT(std::stod(out.substr(at + 9)), 1e-5) << out;
+  std::map<std::string, torch::Tensor> pyramid;
+  for (auto& [name, tensor] : data::load_tensors(dir_ + "/p.pt")) pyramid[name] = tensor;
+  ASSERT_EQ(pyramid.size(), 4u);
+  EXPECT_EQ(pyramid["highpass0"].sizes(), (std::vector<int64_t>{1, 1, 6, 49, 66, 2}));
+  EXPECT_EQ(pyramid["highpass2"].sizes(), (std::vector<int64_t>{1, 1, 6, 13, 17, 2}));
+  const auto o = wavelets::DtcwtOptions(3).biort("near_sym_b").qshift("qshift_b");
+  const torch::Tensor x = data::to_float_chw(data::read_image(image_)).unsqueeze(0);
+  EXPECT_TRUE(torch::allclose(pyramid["highpass1"], wavelets::dtcwt2d(x, o).highpasses[1]));
+  if (test::python_has({"torch"})) {
+    std::string keys;
+    ASSERT_EQ(test::run_command(test::python() + " -c 'import torch; print(sorted(torch.load(\"" + dir_ + "/p.pt\")))'", &keys), 0)
+        << keys;
+    EXPECT_NE(keys.find("['highpass0', 'highpass1', 'highpass2', 'lowpass']"), std::string::npos) << keys;
+  }
 }
 
 TEST_F(CliTest, BadInputExitsTwoWithOneLine) {

@@ -12,6 +12,9 @@ namespace wavetwin::data {
 /// Saves `tensor` (moved to the CPU) so that Python's torch.load reads it bit-exactly; atomic.
 void save_tensor(const std::string& path, const torch::Tensor& tensor);
 
+/// Saves named tensors as one dict (Python's torch.load returns {name: tensor}); atomic.
+void save_tensors(const std::string& path, const std::vector<std::pair<std::string, torch::Tensor>>& tensors);
+
 /// Loads a tensor written by torch.save or save_tensor; throws wavetwin::Error naming the file otherwise.
 torch::Tensor load_tensor(const std::string& path);
 
