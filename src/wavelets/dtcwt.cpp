@@ -3,8 +3,8 @@
 //
 // dtcwt's colfilter, coldfilt and colifilt are each a set of output phases of that primitive; the taps and
 // starts below follow from their index arithmetic (numpy/lowlevel.py: `reflect`, then valid convolutions of
-// every other extended sample). Filtering along the width runs on the transposed planes, so that the kernels
-// always stream along contiguous rows.
+// every other extended sample). Down the height the kernels stream whole rows; along the width they split each
+// extended line into polyphase components first, so no plane is ever transposed.
 #include "wavetwin/wavelets/dtcwt.h"
 
 #include <torch/torch.h>
@@ -44,88 +44,138 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 void check_qshift_pair(const std::vector<double>& ha, const std::vector<double>& hb) {
-  WAVETWIN_CHECK(ha.size() == hb.size() && !ha.empty() && ha.size() % 2 == 0,
-                 "DTCWT: Q-shift filters must have the same even length, got ", ha.size(), " and ", hb.size(),
-                 " taps");
+  WAVETWIN_CHECK(ha.size() == hb.size() && !ha.empty() && ha.size() % 2 == 0 &&
+                     static_cast<int64_t>(ha.size()) <= kMaxPhaseTaps,
+                 "DTCWT: Q-shift filters must have the same even length of at most ", kMaxPhaseTaps, " taps, got ",
+                 ha.size(), " and ", hb.size());
+}
+
+// Which axis of (P, rows, cols) a filtering runs along.
+enum class Axis { kRows, kLines };
+
+// A per-thread scratch buffer that only grows.
+template <typename T>
+T* thread_work(int64_t elements) {
+  thread_local std::vector<T> buffer;
+  if (static_cast<int64_t>(buffer.size()) < elements) buffer.resize(elements);
+  return buffer.data();
 }
 
 template <typename T>
-void run_kernel(bool forward, const Tensor& in, Tensor& out, const RowFilter& f, int64_t n_in) {
+void run_kernel(bool forward, Axis axis, const Tensor& in, Tensor& out, const RowFilter& f, int64_t n_in,
+                bool accumulate) {
   std::vector<std::vector<T>> taps;
   for (const auto& t : f.taps) taps.emplace_back(t.begin(), t.end());
   std::vector<FilterPhase<T>> phases;
   for (size_t p = 0; p < taps.size(); ++p) {
     phases.push_back({taps[p].data(), static_cast<int64_t>(taps[p].size()), f.starts[p]});
   }
-  const int64_t planes = in.size(0), cols = in.size(2), rows_out = f.n_out * static_cast<int64_t>(phases.size());
+  const int64_t count = static_cast<int64_t>(phases.size()), n_outs = f.n_out * count;
   const T* source = in.data_ptr<T>();
   T* target = out.data_ptr<T>();
-  at::parallel_for(0, planes, 1, [&](int64_t begin, int64_t end) {
+  if (axis == Axis::kLines) {
+    const int64_t work = symmetric_line_work<T>(phases.data(), count, f.stride, f.dilation, f.n_out);
+    at::parallel_for(0, in.size(0) * in.size(1), 16, [&](int64_t begin, int64_t end) {
+      T* scratch = thread_work<T>(work);
+      if (forward) {
+        symmetric_filter_lines<T>(source + begin * n_in, n_in, end - begin, phases.data(), count, f.stride,
+                                  f.dilation, target + begin * n_outs, f.n_out, scratch);
+      } else {
+        symmetric_filter_lines_adjoint<T>(source + begin * n_outs, f.n_out, end - begin, phases.data(), count,
+                                          f.stride, f.dilation, target + begin * n_in, n_in, scratch, accumulate);
+      }
+    });
+    return;
+  }
+  const int64_t cols = in.size(2);
+  at::parallel_for(0, in.size(0), 1, [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
       if (forward) {
-        symmetric_filter_rows<T>(source + b * n_in * cols, n_in, cols, phases.data(), phases.size(), f.stride,
-                                 f.dilation, target + b * rows_out * cols, f.n_out);
+        symmetric_filter_rows<T>(source + b * n_in * cols, n_in, cols, phases.data(), count, f.stride, f.dilation,
+                                 target + b * n_outs * cols, f.n_out);
       } else {
-        symmetric_filter_rows_adjoint<T>(source + b * rows_out * cols, f.n_out, cols, phases.data(), phases.size(),
-                                         f.stride, f.dilation, target + b * n_in * cols, n_in);
+        symmetric_filter_rows_adjoint<T>(source + b * n_outs * cols, f.n_out, cols, phases.data(), count, f.stride,
+                                         f.dilation, target + b * n_in * cols, n_in, accumulate);
       }
     }
   });
 }
 
-// The filtering (forward) or its adjoint on CPU tensors (P, rows, cols).
-Tensor apply_kernel(bool forward, const Tensor& input, const RowFilter& f, int64_t n_in) {
-  const Tensor in = input.contiguous();
-  const int64_t planes = in.size(0), cols = in.size(2);
-  const int64_t rows_out = f.n_out * static_cast<int64_t>(f.taps.size());
-  Tensor out = forward ? torch::empty({planes, rows_out, cols}, in.options())
-                       : torch::zeros({planes, n_in, cols}, in.options());
-  AT_DISPATCH_FLOATING_TYPES(in.scalar_type(), "dtcwt_filter_rows", [&] { run_kernel<scalar_t>(forward, in, out, f, n_in); });
+// The filtering of a contiguous CPU tensor (P, rows, cols), down the rows or along the lines.
+Tensor apply_forward(Axis axis, const Tensor& in, const RowFilter& f) {
+  std::vector<int64_t> shape = in.sizes().vec();
+  const int64_t n_in = shape[axis == Axis::kRows ? 1 : 2];
+  shape[axis == Axis::kRows ? 1 : 2] = f.n_out * static_cast<int64_t>(f.taps.size());
+  Tensor out = torch::empty(shape, in.options());
+  AT_DISPATCH_FLOATING_TYPES(in.scalar_type(), "dtcwt_filter", [&] {
+    run_kernel<scalar_t>(true, axis, in, out, f, n_in, false);
+  });
   return out;
 }
 
-// A RowFilter travels through the autograd context as flat vectors.
-void save(AutogradContext* ctx, const RowFilter& f, int64_t n_in) {
+// x_grad = (or += with accumulate) the adjoint of apply_forward applied to grad.
+void apply_adjoint(Axis axis, const Tensor& grad, const RowFilter& f, Tensor& x_grad, bool accumulate) {
+  const Tensor in = grad.contiguous();
+  const int64_t n_in = x_grad.size(axis == Axis::kRows ? 1 : 2);
+  AT_DISPATCH_FLOATING_TYPES(in.scalar_type(), "dtcwt_filter_adjoint", [&] {
+    run_kernel<scalar_t>(false, axis, in, x_grad, f, n_in, accumulate);
+  });
+}
+
+// RowFilters travel through the autograd context as flat vectors, filter k under keys suffixed with k.
+void save(AutogradContext* ctx, const RowFilter& f, const std::string& k) {
   std::vector<double> flat;
   std::vector<int64_t> counts;
   for (const auto& t : f.taps) {
     flat.insert(flat.end(), t.begin(), t.end());
     counts.push_back(static_cast<int64_t>(t.size()));
   }
-  ctx->saved_data["taps"] = flat;
-  ctx->saved_data["counts"] = counts;
-  ctx->saved_data["starts"] = f.starts;
-  ctx->saved_data["shape"] = std::vector<int64_t>{f.stride, f.dilation, f.n_out, n_in};
+  ctx->saved_data["taps" + k] = flat;
+  ctx->saved_data["counts" + k] = counts;
+  ctx->saved_data["starts" + k] = f.starts;
+  ctx->saved_data["geometry" + k] = std::vector<int64_t>{f.stride, f.dilation, f.n_out};
 }
 
-RowFilter restore(AutogradContext* ctx, int64_t* n_in) {
-  const std::vector<double> flat = ctx->saved_data["taps"].toDoubleVector();
-  const std::vector<int64_t> counts = ctx->saved_data["counts"].toIntVector();
-  const std::vector<int64_t> shape = ctx->saved_data["shape"].toIntVector();
+RowFilter restore(AutogradContext* ctx, const std::string& k) {
+  const std::vector<double> flat = ctx->saved_data["taps" + k].toDoubleVector();
+  const std::vector<int64_t> counts = ctx->saved_data["counts" + k].toIntVector();
+  const std::vector<int64_t> geometry = ctx->saved_data["geometry" + k].toIntVector();
   RowFilter f;
   size_t at = 0;
   for (const int64_t count : counts) {
     f.taps.emplace_back(flat.begin() + at, flat.begin() + at + count);
     at += count;
   }
-  f.starts = ctx->saved_data["starts"].toIntVector();
-  f.stride = shape[0];
-  f.dilation = shape[1];
-  f.n_out = shape[2];
-  *n_in = shape[3];
+  f.starts = ctx->saved_data["starts" + k].toIntVector();
+  f.stride = geometry[0];
+  f.dilation = geometry[1];
+  f.n_out = geometry[2];
   return f;
 }
 
-// Forward runs the kernel, backward its adjoint: nothing but the filter is kept for the backward pass.
-struct FilterRows : torch::autograd::Function<FilterRows> {
-  static Tensor forward(AutogradContext* ctx, const Tensor& x, const RowFilter& f) {
-    save(ctx, f, x.size(1));
-    return apply_kernel(true, x, f, x.size(1));
+// Several filterings of one input, one output each. Backward sums their adjoints in one output tensor (the
+// first overwrites, the others accumulate): no gradient additions, no zero fill; only the filters are kept.
+struct Filters : torch::autograd::Function<Filters> {
+  static tensor_list forward(AutogradContext* ctx, const Tensor& x, const std::vector<RowFilter>& filters, Axis axis) {
+    for (size_t k = 0; k < filters.size(); ++k) save(ctx, filters[k], std::to_string(k));
+    ctx->saved_data["filters"] = static_cast<int64_t>(filters.size());
+    ctx->saved_data["axis"] = static_cast<int64_t>(axis);
+    ctx->saved_data["input"] = x.sizes().vec();
+    const Tensor in = x.contiguous();
+    tensor_list outputs;
+    for (const RowFilter& f : filters) outputs.push_back(apply_forward(axis, in, f));
+    return outputs;
   }
   static tensor_list backward(AutogradContext* ctx, tensor_list grads) {
-    int64_t n_in = 0;
-    const RowFilter f = restore(ctx, &n_in);
-    return {apply_kernel(false, grads[0], f, n_in), Tensor()};
+    const auto axis = static_cast<Axis>(ctx->saved_data["axis"].toInt());
+    Tensor x_grad;
+    for (int64_t k = 0; k < ctx->saved_data["filters"].toInt(); ++k) {
+      if (!grads[k].defined()) continue;
+      const bool accumulate = x_grad.defined();
+      if (!accumulate) x_grad = torch::empty(ctx->saved_data["input"].toIntVector(), grads[k].options());
+      apply_adjoint(axis, grads[k], restore(ctx, std::to_string(k)), x_grad, accumulate);
+    }
+    return {x_grad, Tensor(), Tensor()};
   }
 };
 
@@ -209,7 +259,8 @@ struct ToQuads : torch::autograd::Function<ToQuads> {
 }  // namespace
 
 RowFilter colfilter(const std::vector<double>& h, int64_t n) {
-  WAVETWIN_CHECK(h.size() % 2 == 1, "DTCWT: level-1 filters must have an odd length, got ", h.size(), " taps");
+  WAVETWIN_CHECK(h.size() % 2 == 1 && static_cast<int64_t>(h.size()) <= kMaxPhaseTaps,
+                 "DTCWT: level-1 filters must have an odd length of at most ", kMaxPhaseTaps, " taps, got ", h.size());
   RowFilter f;
   f.taps = {reversed(h)};
   f.starts = {-static_cast<int64_t>(h.size() / 2)};
@@ -259,10 +310,23 @@ RowFilter colifilt(const std::vector<double>& ha, const std::vector<double>& hb,
   return f;
 }
 
-Tensor filter_rows(const Tensor& x, const RowFilter& filter) {
-  if (x.device().is_cpu()) return FilterRows::apply(x, filter);
-  return filter_rows_torch(x, filter);
+std::vector<Tensor> filter_rows(const Tensor& x, const std::vector<RowFilter>& filters) {
+  if (x.device().is_cpu()) return Filters::apply(x, filters, Axis::kRows);
+  std::vector<Tensor> out;
+  for (const RowFilter& f : filters) out.push_back(filter_rows_torch(x, f));
+  return out;
 }
+
+std::vector<Tensor> filter_lines(const Tensor& x, const std::vector<RowFilter>& filters) {
+  if (x.device().is_cpu()) return Filters::apply(x, filters, Axis::kLines);
+  std::vector<Tensor> out;
+  for (const RowFilter& f : filters) out.push_back(filter_rows_torch(x.transpose(1, 2), f).transpose(1, 2));
+  return out;
+}
+
+Tensor filter_rows(const Tensor& x, const RowFilter& filter) { return filter_rows(x, std::vector{filter})[0]; }
+
+Tensor filter_lines(const Tensor& x, const RowFilter& filter) { return filter_lines(x, std::vector{filter})[0]; }
 
 Tensor filter_rows_torch(const Tensor& x, const RowFilter& filter) {
   const int64_t planes = x.size(0), n = x.size(1), cols = x.size(2);
@@ -311,10 +375,9 @@ namespace {
 using detail::filter_rows;
 using torch::Tensor;
 
-// Filtering of (P, H, W) planes down the height, and along the width (through the transposed planes).
+// Filtering of (P, H, W) planes down the height, and along the width.
 Tensor along_height(const Tensor& x, const detail::RowFilter& f) { return filter_rows(x, f); }
-Tensor along_width(const Tensor& x_t, const detail::RowFilter& f) { return filter_rows(x_t, f).transpose(1, 2); }
-Tensor transposed(const Tensor& x) { return x.transpose(1, 2).contiguous(); }
+Tensor along_width(const Tensor& x, const detail::RowFilter& f) { return detail::filter_lines(x, f); }
 
 // Odd sizes made even by repeating the last row / column (dtcwt, pytorch_wavelets).
 Tensor even_sized(Tensor x, int64_t first_dim, int64_t dims) {
@@ -398,21 +461,22 @@ DtcwtPyramid dtcwt2d(const Tensor& input, const DtcwtBanks& banks, const DtcwtOp
   for (int64_t level = 0; level < options.levels(); ++level) {
     if (level > 0) low = multiple_of_four(multiple_of_four(low, 1), 2);
     const int64_t height = low.size(1), width = low.size(2);
-    const Tensor low_t = transposed(low);
     const auto lo_filter = [&](int64_t len) {
       return level == 0 ? detail::colfilter(b.h0o, len) : detail::coldfilt(q.h0b, q.h0a, len);
     };
     const auto hi_filter = [&](int64_t len) {
       return level == 0 ? detail::colfilter(b.h1o, len) : detail::coldfilt(q.h1b, q.h1a, len);
     };
-    const Tensor lo = along_width(low_t, lo_filter(width)).contiguous();
     Tensor highpass;
-    if (!skipped(options, level)) {
-      const Tensor hi = along_width(low_t, hi_filter(width)).contiguous();
-      highpass = orientations(along_height(lo, hi_filter(height)), along_height(hi, lo_filter(height)),
-                              along_height(hi, hi_filter(height)), n, c);
+    if (skipped(options, level)) {
+      low = along_height(along_width(low, lo_filter(width)), lo_filter(height));
+    } else {
+      const auto lo_hi = detail::filter_lines(low, {lo_filter(width), hi_filter(width)});
+      const auto lo = detail::filter_rows(lo_hi[0], {lo_filter(height), hi_filter(height)});
+      const auto hi = detail::filter_rows(lo_hi[1], {lo_filter(height), hi_filter(height)});
+      highpass = orientations(lo[1], hi[0], hi[1], n, c);
+      low = lo[0];
     }
-    low = along_height(lo, lo_filter(height));
     out.highpasses.push_back(highpass);
     if (options.include_scale()) out.scales.push_back(low.view({n, c, low.size(1), low.size(2)}));
   }
@@ -449,12 +513,12 @@ Tensor idtcwt2d(const Tensor& lowpass, const std::vector<Tensor>& highpasses, co
     };
     Tensor y1 = along_height(low, lo_filter(height));
     if (!bands) {
-      low = along_width(transposed(y1), lo_filter(width));
+      low = along_width(y1, lo_filter(width));
       continue;
     }
     y1 = y1 + along_height(bands->lh, hi_filter(height));
     const Tensor y2 = along_height(bands->hl, lo_filter(height)) + along_height(bands->hh, hi_filter(height));
-    low = along_width(transposed(y1), lo_filter(width)) + along_width(transposed(y2), hi_filter(width));
+    low = along_width(y1, lo_filter(width)) + along_width(y2, hi_filter(width));
   }
   return low.reshape({n, c, low.size(1), low.size(2)});
 }

@@ -195,6 +195,17 @@ TEST_F(DtcwtTest, KernelsMatchTorchOps) {
       const torch::Tensor grad_fast = torch::autograd::grad({fast}, {x}, {g})[0];
       const torch::Tensor grad_plain = torch::autograd::grad({plain}, {x}, {g})[0];
       EXPECT_LT(relative_error(grad_fast, grad_plain), tol) << name << " adjoint";
+      // Along the lines: the same filtering of the transposed planes.
+      const torch::Tensor xl = torch::randn({2, 5, rows}, dtype).requires_grad_(true);
+      const torch::Tensor lines = detail::filter_lines(xl, f);
+      const torch::Tensor lines_plain = detail::filter_rows_torch(xl.transpose(1, 2), f).transpose(1, 2);
+      ASSERT_EQ(lines.sizes(), lines_plain.sizes()) << name;
+      EXPECT_LT(relative_error(lines, lines_plain), tol) << name << " lines";
+      const torch::Tensor gl = torch::randn_like(lines);
+      EXPECT_LT(relative_error(torch::autograd::grad({lines}, {xl}, {gl})[0],
+                               torch::autograd::grad({lines_plain}, {xl}, {gl})[0]),
+                tol)
+          << name << " lines adjoint";
     }
   }
 }

@@ -102,6 +102,11 @@ RowFilter coldfilt(const std::vector<double>& ha, const std::vector<double>& hb,
 RowFilter colifilt(const std::vector<double>& ha, const std::vector<double>& hb, int64_t n);
 /// x: (P, n, cols) -> (P, n_out * phases, cols); the CPU kernels (exact adjoint as backward), torch ops elsewhere.
 torch::Tensor filter_rows(const torch::Tensor& x, const RowFilter& filter);
+/// x: (P, rows, n) -> (P, rows, n_out * phases): the same filtering along the last (contiguous) dimension.
+torch::Tensor filter_lines(const torch::Tensor& x, const RowFilter& filter);
+/// Several filterings of one input at once: one pass per filter forward, the adjoints summed in place backward.
+std::vector<torch::Tensor> filter_rows(const torch::Tensor& x, const std::vector<RowFilter>& filters);
+std::vector<torch::Tensor> filter_lines(const torch::Tensor& x, const std::vector<RowFilter>& filters);
 /// The same with torch ops alone (gathers and sums, any device): the kernels' oracle in the tests.
 torch::Tensor filter_rows_torch(const torch::Tensor& x, const RowFilter& filter);
 /// The six orientations (P, 6, h, w, 2) from a level's bands lh, hl, hh (P, 2h, 2w) (dtcwt's q2c), and back
