@@ -6,6 +6,7 @@ dimensions N, C, H, W in that order; yl is (N, C, H', W').
 """
 
 import logging
+import re
 
 import dtcwt
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 import torch
 
 import wavetwin
+from conftest import SOURCE_DIR
 
 # dtcwt logs (through the deprecated logging.warn) every odd-sized image it extends.
 pytestmark = pytest.mark.filterwarnings("ignore:The 'warn' function is deprecated:DeprecationWarning")
@@ -183,3 +185,14 @@ def test_bad_arguments_are_named():
         wavetwin.DTCWTForward(J=3, skip_hps=[True, False])
     with pytest.raises(ValueError, match=r"expected an input of shape \(N, C, H, W\)"):
         wavetwin.DTCWTForward()(torch.randn(8, 8))
+
+
+def test_the_readme_example_runs_as_written():
+    text = (SOURCE_DIR / "README.md").read_text()
+    (example,) = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "DTCWTForward(" in b]
+    scope = {}
+    exec(compile(example, "README.md", "exec"), scope)
+    assert scope["yl"].shape == (10, 5, 16, 16)
+    assert [tuple(h.shape) for h in scope["yh"]] == [(10, 5, 6, 32, 32, 2), (10, 5, 6, 16, 16, 2), (10, 5, 6, 8, 8, 2)]
+    assert scope["z"].shape == (10, 35, 32, 32)
+    torch.testing.assert_close(scope["x2"], scope["x"], rtol=0, atol=1e-5)
