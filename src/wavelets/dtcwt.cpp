@@ -1,7 +1,8 @@
-// src/wavelets/dtcwt.cpp: the DTCWT of dtcwt.h, composed of one differentiable primitive (rows filtered under
-// symmetric extension, symmetric_filter.h) and torch ops for the transposes and the quad <-> complex maps.
+// src/wavelets/dtcwt.cpp: the DTCWT of dtcwt.h, composed of two kernels, each an autograd function whose
+// backward is its exact adjoint: filtering under symmetric extension (symmetric_filter.h) and the map between a
+// level's quads and its six complex orientations (quads.h). Torch ops only reshape and pad odd sizes.
 //
-// dtcwt's colfilter, coldfilt and colifilt are each a set of output phases of that primitive; the taps and
+// dtcwt's colfilter, coldfilt and colifilt are each a set of output phases of the filtering; the taps and
 // starts below follow from their index arithmetic (numpy/lowlevel.py: `reflect`, then valid convolutions of
 // every other extended sample). Down the height the kernels stream whole rows; along the width they split each
 // extended line into polyphase components first, so no plane is ever transposed.
