@@ -122,6 +122,19 @@ TEST_F(CliTest, DtcwtWritesThePyramidAndReconstructs) {
   }
 }
 
+TEST_F(CliTest, DtcwtReadsTensorFiles) {
+  const torch::Tensor x = torch::randn({3, 40, 36}, torch::kFloat64);
+  data::save_tensor(dir_ + "/x.pt", x);
+  std::string out;
+  ASSERT_EQ(wavetwin("transform " + dir_ + "/x.pt --dtcwt -J 2 --filters qshift_c -o " + dir_ + "/p.pt", &out), 0) << out;
+  std::map<std::string, torch::Tensor> pyramid;
+  for (auto& [name, tensor] : data::load_tensors(dir_ + "/p.pt")) pyramid[name] = tensor;
+  ASSERT_EQ(pyramid["highpass1"].sizes(), (std::vector<int64_t>{1, 3, 6, 10, 9, 2}));
+  const auto expected = wavelets::dtcwt2d(x.unsqueeze(0), wavelets::DtcwtOptions(2).qshift("qshift_c"));
+  EXPECT_TRUE(torch::equal(pyramid["highpass1"], expected.highpasses[1]));
+  EXPECT_TRUE(torch::equal(pyramid["lowpass"], expected.lowpass));
+}
+
 TEST_F(CliTest, BadInputExitsTwoWithOneLine) {
   std::string out;
   EXPECT_EQ(wavetwin("transform " + dir_ + "/missing.png", &out), 2);
