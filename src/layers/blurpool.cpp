@@ -12,7 +12,13 @@ BlurPadding parse_blur_padding(const std::string& name) {
   if (name == "reflect") return BlurPadding::kReflect;
   if (name == "replicate") return BlurPadding::kReplicate;
   if (name == "zeros" || name == "zero") return BlurPadding::kZeros;
-  WAVETWIN_FAIL("blur padding '", name, "'; expected reflect, replicate or zeros");
+  if (name == "circular") return BlurPadding::kCircular;
+  WAVETWIN_FAIL("blur padding '", name, "'; expected reflect, replicate, zeros or circular");
+}
+
+std::string blur_padding_name(BlurPadding padding) {
+  static const char* names[] = {"reflect", "replicate", "zeros", "circular"};
+  return names[static_cast<int>(padding)];
 }
 
 torch::Tensor binomial_filter(int64_t size) {
@@ -25,6 +31,11 @@ torch::Tensor binomial_filter(int64_t size) {
   }
   const torch::Tensor t = torch::tensor(row, torch::kFloat64);
   return t / t.sum();
+}
+
+torch::Tensor blur_filter(int64_t channels, int64_t size) {
+  const torch::Tensor row = binomial_filter(size).to(torch::kFloat32);
+  return torch::outer(row, row).expand({channels, 1, size, size}).contiguous();
 }
 
 torch::Tensor blur_pad(const torch::Tensor& x, int64_t before, int64_t after, BlurPadding padding) {
@@ -41,6 +52,11 @@ torch::Tensor blur_pad(const torch::Tensor& x, int64_t before, int64_t after, Bl
       return F::pad(x, F::PadFuncOptions(pads).mode(torch::kReplicate));
     case BlurPadding::kZeros:
       return F::pad(x, F::PadFuncOptions(pads).mode(torch::kConstant));
+    case BlurPadding::kCircular:
+      WAVETWIN_CHECK(std::max(before, after) <= std::min(x.size(2), x.size(3)), "blur: circular padding by ",
+                     std::max(before, after), " needs inputs at least that large, got ", x.size(2), "x", x.size(3),
+                     "; use zeros padding for inputs this small");
+      return F::pad(x, F::PadFuncOptions(pads).mode(torch::kCircular));
   }
   return x;
 }
@@ -65,15 +81,12 @@ void BlurPoolImpl::reset() {
   WAVETWIN_CHECK(options.channels() >= 1, "BlurPool: channels=", options.channels(), "; expected >= 1");
   WAVETWIN_CHECK(options.stride() >= 1 && options.pad_off() >= 0, "BlurPool: stride=", options.stride(), ", pad_off=",
                  options.pad_off(), "; expected stride >= 1 and pad_off >= 0");
-  const torch::Tensor row = binomial_filter(options.filter_size()).to(torch::kFloat32);
-  const int64_t k = options.filter_size();
-  filter = register_buffer("filter", torch::outer(row, row).expand({options.channels(), 1, k, k}).contiguous());
+  filter = register_buffer("filter", blur_filter(options.channels(), options.filter_size()));
 }
 
 void BlurPoolImpl::pretty_print(std::ostream& stream) const {
-  static const char* names[] = {"reflect", "replicate", "zeros"};
   stream << "wavetwin::layers::BlurPool(channels=" << options.channels() << ", filter_size=" << options.filter_size()
-         << ", stride=" << options.stride() << ", padding=" << names[static_cast<int>(options.padding())] << ")";
+         << ", stride=" << options.stride() << ", padding=" << blur_padding_name(options.padding()) << ")";
 }
 
 }  // namespace wavetwin::layers

@@ -54,11 +54,21 @@ std::vector<int64_t> pair(const torch::ExpandingArray<2>& a) { return {a->at(0),
 torch::Tensor conv2d(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                      const torch::nn::Conv2dOptions& options) {
   const auto* explicit_padding = c10::get_if<torch::ExpandingArray<2>>(&options.padding());
-  WAVETWIN_CHECK(explicit_padding != nullptr && c10::get_if<torch::enumtype::kZeros>(&options.padding_mode()),
-                 "conv2d: padding 'valid', 'same' or not zeros; expected explicit zero padding sizes");
+  const bool circular = c10::get_if<torch::enumtype::kCircular>(&options.padding_mode()) != nullptr;
+  WAVETWIN_CHECK(explicit_padding != nullptr && (circular || c10::get_if<torch::enumtype::kZeros>(&options.padding_mode())),
+                 "conv2d: padding 'valid', 'same' or neither zeros nor circular; expected explicit zero or circular "
+                 "padding sizes");
   WAVETWIN_CHECK(x.dim() == 4 && x.size(1) == options.in_channels(), "conv2d: input of shape ", x.sizes(),
                  "; expected (N, ", options.in_channels(), ", H, W)");
-  const auto stride = pair(options.stride()), padding = pair(*explicit_padding), dilation = pair(options.dilation());
+  const auto stride = pair(options.stride()), dilation = pair(options.dilation());
+  auto padding = pair(*explicit_padding);
+  if (circular && (padding[0] > 0 || padding[1] > 0)) {
+    WAVETWIN_CHECK(padding[0] <= x.size(2) && padding[1] <= x.size(3), "conv2d: circular padding ", padding,
+                   " of an input of shape ", x.sizes(), "; expected maps at least as large as the padding");
+    namespace F = torch::nn::functional;
+    return conv2d(F::pad(x, F::PadFuncOptions({padding[1], padding[1], padding[0], padding[0]}).mode(torch::kCircular)),
+                  weight, bias, torch::nn::Conv2dOptions(options).padding(torch::ExpandingArray<2>(0)).padding_mode(torch::kZeros));
+  }
   const int64_t kh = weight.size(2), kw = weight.size(3);
   const int64_t ho = (x.size(2) + 2 * padding[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1;
   const int64_t wo = (x.size(3) + 2 * padding[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1;
@@ -93,6 +103,7 @@ void Conv2dImpl::pretty_print(std::ostream& stream) const {
   }
   if (*options.dilation() != std::array<int64_t, 2>{1, 1}) stream << ", dilation=" << options.dilation();
   if (options.groups() != 1) stream << ", groups=" << options.groups();
+  if (c10::get_if<torch::enumtype::kCircular>(&options.padding_mode())) stream << ", padding_mode=circular";
   if (!options.bias()) stream << ", bias=false";
   stream << ")";
 }

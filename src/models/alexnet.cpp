@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include "wavetwin/layers/aps.h"
 #include "wavetwin/layers/bias.h"
 #include "wavetwin/layers/blurpool.h"
 #include "wavetwin/layers/conv2d.h"
@@ -13,47 +14,74 @@ namespace {
 
 namespace nn = torch::nn;
 
-layers::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride, int64_t padding) {
-  return layers::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(padding));
+// APS models pad every convolution and pooling circularly, which makes them shift-equivariant up to the
+// classifier.
+bool circular(const ModelSpec& spec) { return spec.antialias == Antialias::kAps; }
+
+layers::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride, int64_t padding, const ModelSpec& spec) {
+  auto options = nn::Conv2dOptions(in, out, k).stride(stride).padding(padding);
+  if (circular(spec)) options.padding_mode(torch::kCircular);
+  return layers::Conv2d(options);
 }
 
-nn::MaxPool2d max_pool(int64_t stride) { return nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(stride)); }
-
-layers::BlurPool blur(int64_t channels, int64_t size) {
-  return layers::BlurPool(layers::BlurPoolOptions(channels).filter_size(size));
+// MaxPool(3, stride); for APS models, circular padding by 1 then MaxPool(3, 1) (no shrinking, so circular
+// shifts commute with it).
+void push_max_pool(nn::Sequential& s, int64_t stride, const ModelSpec& spec) {
+  if (circular(spec)) s->push_back(layers::circular_padding(1));
+  s->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(stride)));
 }
 
-// The pooling after the first convolution: ReLU, MaxPool(3, 2); or Zhang's ReLU, blur, MaxPool(3, 1), blur.
-nn::Sequential first_pooling(int64_t channels, const ModelSpec& spec) {
-  if (spec.antialias == Antialias::kNone) return nn::Sequential(nn::ReLU(), max_pool(2));
-  return nn::Sequential(nn::ReLU(), blur(channels, spec.blur_size), max_pool(1), blur(channels, spec.blur_size));
+// Zhang's blur or APS of the given stride.
+void push_antialias(nn::Sequential& s, int64_t channels, int64_t stride, const ModelSpec& spec) {
+  if (spec.antialias == Antialias::kAps) {
+    s->push_back(layers::Aps(
+        layers::ApsOptions(channels).filter_size(spec.blur_size).stride(stride).norm(spec.aps_norm)));
+  } else {
+    s->push_back(layers::BlurPool(layers::BlurPoolOptions(channels).filter_size(spec.blur_size).stride(stride)));
+  }
+}
+
+// The pooling after the first convolution: ReLU, MaxPool(3, 2); or Zhang's ReLU, blur, MaxPool(3, 1), blur
+// (APS: APS for the blurs, of stride `first_stride` for the first, the first convolution's stride moved there).
+nn::Sequential first_pooling(int64_t channels, const ModelSpec& spec, int64_t first_stride = 2) {
+  nn::Sequential s;
+  s->push_back(nn::ReLU());
+  if (spec.antialias == Antialias::kNone) {
+    push_max_pool(s, 2, spec);
+    return s;
+  }
+  push_antialias(s, channels, first_stride, spec);
+  push_max_pool(s, 1, spec);
+  push_antialias(s, channels, 2, spec);
+  return s;
 }
 
 // Everything after the first layer and its pooling: conv2 .. conv5 with their poolings.
 void append_features(nn::Sequential& features, const ModelSpec& spec) {
-  const bool zhang = spec.antialias == Antialias::kBlur;
-  features->push_back(conv(64, 192, 5, 1, 2));
+  const bool antialiased = spec.antialias != Antialias::kNone;
+  features->push_back(conv(64, 192, 5, 1, 2, spec));
   features->push_back(nn::ReLU());
-  features->push_back(max_pool(zhang ? 1 : 2));
-  if (zhang) features->push_back(blur(192, spec.blur_size));
-  features->push_back(conv(192, 384, 3, 1, 1));
+  push_max_pool(features, antialiased ? 1 : 2, spec);
+  if (antialiased) push_antialias(features, 192, 2, spec);
+  features->push_back(conv(192, 384, 3, 1, 1, spec));
   features->push_back(nn::ReLU());
-  features->push_back(conv(384, 256, 3, 1, 1));
+  features->push_back(conv(384, 256, 3, 1, 1, spec));
   features->push_back(nn::ReLU());
-  features->push_back(conv(256, 256, 3, 1, 1));
+  features->push_back(conv(256, 256, 3, 1, 1, spec));
   features->push_back(nn::ReLU());
-  features->push_back(max_pool(zhang ? 1 : 2));
-  if (zhang) features->push_back(blur(256, spec.blur_size));
+  push_max_pool(features, antialiased ? 1 : 2, spec);
+  if (antialiased) push_antialias(features, 256, 2, spec);
 }
 
 }  // namespace
 
 AlexNet::AlexNet(const ModelSpec& spec) : Model(spec) {
-  const bool zhang = spec.antialias == Antialias::kBlur;
+  // Zhang's and APS's twins keep a stride of 2 in the first layer (then a stride 2 of the pooling).
+  const bool antialiased = spec.antialias != Antialias::kNone;
   features_ = nn::Sequential();
   if (spec.first_layer == FirstLayer::kTwin) {
     const bool cmod = spec.wavelet_pooling == WaveletPooling::kCMod;
-    twin_ = register_module("twin", layers::TwinConv(layers::TwinConvOptions::alexnet(zhang ? 2 : 4)
+    twin_ = register_module("twin", layers::TwinConv(layers::TwinConvOptions::alexnet(antialiased ? 2 : 4)
                                                          .in_channels(spec.in_channels)
                                                          .mix_bias(!cmod)
                                                          .pooling(cmod ? layers::TwinPooling::kCMod
@@ -66,8 +94,14 @@ AlexNet::AlexNet(const ModelSpec& spec) : Model(spec) {
       pool_ = register_module("pool", layers::SplitPool(first_pooling(64, spec)));
     }
   } else {
-    features_->push_back(conv(spec.in_channels, 64, 11, zhang ? 2 : 4, 2));
-    features_->extend(*first_pooling(64, spec));
+    // APS: conv1 at stride 1 ('same' circular padding 5), its stride 4 moved to the first APS.
+    if (spec.antialias == Antialias::kAps) {
+      features_->push_back(conv(spec.in_channels, 64, 11, 1, 5, spec));
+      features_->extend(*first_pooling(64, spec, 4));
+    } else {
+      features_->push_back(conv(spec.in_channels, 64, 11, antialiased ? 2 : 4, 2, spec));
+      features_->extend(*first_pooling(64, spec));
+    }
   }
   append_features(features_, spec);
   register_module("features", features_);

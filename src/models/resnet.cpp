@@ -5,6 +5,7 @@
 
 #include "wavetwin/error.h"
 #include "wavetwin/layers/adaptive_blurpool.h"
+#include "wavetwin/layers/aps.h"
 #include "wavetwin/layers/blurpool.h"
 #include "wavetwin/layers/bn0.h"
 #include "wavetwin/layers/modulus.h"
@@ -14,21 +15,36 @@ namespace {
 
 namespace nn = torch::nn;
 
-layers::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride) {
-  return layers::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false));
+// APS models pad every convolution and pooling circularly, which makes them exactly shift-invariant.
+bool circular(const ModelSpec& spec) { return spec.antialias == Antialias::kAps; }
+
+layers::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride, const ModelSpec& spec) {
+  auto options = nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false);
+  if (circular(spec)) options.padding_mode(torch::kCircular);
+  return layers::Conv2d(options);
 }
 
-// Appends Zhang's blur or Zou's adaptive blur of stride 2 (adaptive: `groups` channel groups).
+// Appends Zhang's blur, Zou's adaptive blur (`groups` channel groups) or APS, of stride 2.
 void push_antialias(nn::Sequential& s, int64_t channels, const ModelSpec& spec, int64_t groups = 8) {
   if (spec.antialias == Antialias::kBlur) {
     s->push_back(layers::BlurPool(layers::BlurPoolOptions(channels).filter_size(spec.blur_size)));
+  } else if (spec.antialias == Antialias::kAps) {
+    s->push_back(layers::Aps(layers::ApsOptions(channels).filter_size(spec.blur_size).norm(spec.aps_norm)));
   } else {
     s->push_back(layers::AdaptiveBlurPool(
         layers::AdaptiveBlurPoolOptions(channels).kernel_size(spec.blur_size).groups(groups)));
   }
 }
 
-nn::MaxPool2d max_pool(int64_t stride) { return nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(stride).padding(1)); }
+// MaxPool(3, stride, 1); for APS models the padding is circular (a module of its own).
+void push_max_pool(nn::Sequential& s, int64_t stride, const ModelSpec& spec) {
+  if (circular(spec)) {
+    s->push_back(layers::circular_padding(1));
+    s->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(stride)));
+  } else {
+    s->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(stride).padding(1)));
+  }
+}
 
 // The stem's pooling after BN and ReLU: MaxPool(3, 2, 1), or MaxPool(3, 1, 1) then an anti-aliased stride 2
 // (Zhang's kernel 2 corrected to 3, as wcnn; Zou's adaptive blur has channels / 8 groups in a twin's pooling).
@@ -39,9 +55,9 @@ nn::Sequential stem_pooling(int64_t channels, const ModelSpec& spec, bool with_b
     s->push_back(nn::ReLU());
   }
   if (spec.antialias == Antialias::kNone) {
-    s->push_back(max_pool(2));
+    push_max_pool(s, 2, spec);
   } else {
-    s->push_back(max_pool(1));
+    push_max_pool(s, 1, spec);
     push_antialias(s, channels, spec, channels / 8);
   }
   return s;
@@ -59,27 +75,29 @@ ResidualBlockImpl::ResidualBlockImpl(bool bottleneck, int64_t inplanes, int64_t 
     if (!aa) return register_module(name, next);
     blurred_ = nn::Sequential();
     push_antialias(blurred_, next->options.in_channels(), spec);
+    if (spec.antialias == Antialias::kAps) aps_ = layers::Aps(blurred_->ptr<layers::ApsImpl>(0));
     blurred_->push_back(next);
     register_module(name, blurred_);
     return next;
   };
   if (bottleneck) {
-    conv1_ = register_module("conv1", conv(inplanes, planes, 1, 1));
+    conv1_ = register_module("conv1", conv(inplanes, planes, 1, 1, spec));
     bn1_ = register_module("bn1", layers::BatchNorm2d(planes));
-    conv2_ = register_module("conv2", conv(planes, planes, 3, aa ? 1 : stride));
+    conv2_ = register_module("conv2", conv(planes, planes, 3, aa ? 1 : stride, spec));
     bn2_ = register_module("bn2", layers::BatchNorm2d(planes));
-    conv3_ = strided(conv(planes, out, 1, 1), "conv3");
+    conv3_ = strided(conv(planes, out, 1, 1, spec), "conv3");
     bn3_ = register_module("bn3", layers::BatchNorm2d(out));
   } else {
-    conv1_ = register_module("conv1", conv(inplanes, planes, 3, aa ? 1 : stride));
+    conv1_ = register_module("conv1", conv(inplanes, planes, 3, aa ? 1 : stride, spec));
     bn1_ = register_module("bn1", layers::BatchNorm2d(planes));
-    conv2_ = strided(conv(planes, planes, 3, 1), "conv2");
+    conv2_ = strided(conv(planes, planes, 3, 1, spec), "conv2");
     bn2_ = register_module("bn2", layers::BatchNorm2d(planes));
   }
   if (stride != 1 || inplanes != out) {
     downsample_ = nn::Sequential();
     if (aa) push_antialias(downsample_, inplanes, spec);
-    downsample_->push_back(conv(inplanes, out, 1, aa ? 1 : stride));
+    if (aa && aps_) shortcut_aps_ = layers::Aps(downsample_->ptr<layers::ApsImpl>(0));
+    downsample_->push_back(conv(inplanes, out, 1, aa ? 1 : stride, spec));
     downsample_->push_back(layers::BatchNorm2d(out));
     register_module("downsample", downsample_);
   }
@@ -91,8 +109,17 @@ void ResidualBlockImpl::pretty_print(std::ostream& stream) const {
 }
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
-  // The blurred convolution is the block's last-but-BN one: conv3 of a Bottleneck, conv2 of a BasicBlock.
-  const auto last = [&](layers::Conv2d& c, const torch::Tensor& t) { return blurred_ ? blurred_->forward(t) : c(t); };
+  // The blurred convolution is the block's last-but-BN one: conv3 of a Bottleneck, conv2 of a BasicBlock. APS
+  // chooses its polyphase components there, and the shortcut keeps the same ones (the paper's shortcut).
+  torch::Tensor indices;
+  const auto last = [&](layers::Conv2d& c, const torch::Tensor& t) {
+    if (aps_) {
+      layers::ApsOutput down = aps_->forward_indexed(t);
+      indices = down.indices;
+      return c(down.output);
+    }
+    return blurred_ ? blurred_->forward(t) : c(t);
+  };
   torch::Tensor y = torch::relu(bn1_(conv1_(x)));
   if (bottleneck_) {
     y = torch::relu(bn2_(conv2_(y)));
@@ -100,7 +127,14 @@ torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
   } else {
     y = bn2_(last(conv2_, y));
   }
-  return torch::relu(y + (downsample_ ? downsample_->forward(x) : x));
+  torch::Tensor shortcut = x;
+  if (shortcut_aps_) {
+    shortcut = shortcut_aps_->forward_with(x, indices);
+    for (auto module = downsample_->begin() + 1; module != downsample_->end(); ++module) shortcut = module->forward(shortcut);
+  } else if (downsample_) {
+    shortcut = downsample_->forward(x);
+  }
+  return torch::relu(y + shortcut);
 }
 
 ResNet::ResNet(const ModelSpec& spec) : Model(spec) {
@@ -127,12 +161,17 @@ ResNet::ResNet(const ModelSpec& spec) : Model(spec) {
     }
     register_module("maxpool", split_pool_);
   } else {
-    conv1_ = register_module("conv1", conv(spec.in_channels, 64, 7, 2));
+    // APS replaces conv1's stride too: conv1 at stride 1, then APS before the max pooling.
+    const bool aps = spec.antialias == Antialias::kAps;
+    conv1_ = register_module("conv1", conv(spec.in_channels, 64, 7, aps ? 1 : 2, spec));
     bn1_ = register_module("bn1", layers::BatchNorm2d(64));
     if (spec.antialias == Antialias::kNone) {
-      maxpool_ = register_module("maxpool", max_pool(2));
+      maxpool_ = register_module("maxpool", nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(2).padding(1)));
     } else {
-      maxpool_blur_ = register_module("maxpool", stem_pooling(64, spec, false));
+      maxpool_blur_ = nn::Sequential();
+      if (aps) push_antialias(maxpool_blur_, 64, spec);
+      maxpool_blur_->extend(*stem_pooling(64, spec, false));
+      register_module("maxpool", maxpool_blur_);
     }
   }
   int64_t inplanes = 64;

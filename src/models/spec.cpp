@@ -10,10 +10,11 @@ namespace wavetwin::models {
 namespace {
 
 const char* kForms =
-    "expected a papers' name (AI, AwyI_mod, Azh3wyI, RI, Rzh3wyI_abl, Rzo3wyI_mod, R18C, R34zo3wyC_mod, ...), "
+    "expected a papers' name (AI, AwyI_mod, Azh3wyI, RI, Rzh3wyI_abl, Rzo3wyI_mod, R18C, R34zo3wyC_mod, "
+    "R18aps3C, ...), "
     "an ARCH/CONFIG string (resnet34/Std, dtcwpt_zhang_resnet34/Ft40YBf3Ex_mod, DtCwptAlexNet/Ft32Y_mod, ...) "
     "or the readable form 'alexnet|resnet18|resnet34|resnet50|resnet101 [--twin rmax|cmod|ablated] "
-    "[--antialias none|blurK|adaptiveK] [--classes N] [--channels 1|3]'";
+    "[--antialias none|blurK|adaptiveK|apsK] [--aps K] [--aps-norm l2|l1|linf] [--classes N] [--channels 1|3]'";
 
 int64_t to_int(const std::string& text, const std::string& what) {
   try {
@@ -25,10 +26,10 @@ int64_t to_int(const std::string& text, const std::string& what) {
   WAVETWIN_FAIL("model spec: ", what, " '", text, "'; expected an integer");
 }
 
-// Papers' names: A or R (ResNet-34) for ImageNet, R18 / R34 for CIFAR-10; zhK / zoK anti-aliasing; wy twin;
-// I or C; _mod or _abl.
+// Papers' names: A or R (ResNet-34) for ImageNet, R18 / R34 for CIFAR-10; zhK / zoK anti-aliasing (apsK:
+// APS, in the same style); wy twin; I or C; _mod or _abl.
 bool parse_paper_name(const std::string& text, ModelSpec& spec) {
-  static const std::regex pattern(R"(^(A|R|R18|R34|R50|R101)(?:(zh|zo)([0-9]))?(wy)?(I|C)(_mod|_abl)?$)");
+  static const std::regex pattern(R"(^(A|R|R18|R34|R50|R101)(?:(zh|zo|aps)([0-9]))?(wy)?(I|C)(_mod|_abl)?$)");
   std::smatch m;
   if (!std::regex_match(text, m, pattern)) return false;
   spec = ModelSpec();
@@ -36,7 +37,7 @@ bool parse_paper_name(const std::string& text, ModelSpec& spec) {
   spec.architecture = arch == "A" ? Architecture::kAlexNet : Architecture::kResNet;
   spec.depth = arch == "A" ? 0 : (arch == "R" ? 34 : std::stoll(arch.substr(1)));
   if (m[2].matched) {
-    spec.antialias = m[2] == "zh" ? Antialias::kBlur : Antialias::kAdaptive;
+    spec.antialias = m[2] == "zh" ? Antialias::kBlur : m[2] == "zo" ? Antialias::kAdaptive : Antialias::kAps;
     spec.blur_size = std::stoll(m[3]);
   }
   if (m[4].matched) spec.first_layer = FirstLayer::kTwin;
@@ -135,16 +136,24 @@ bool parse_readable(const std::string& text, ModelSpec& spec) {
       } else if (value.rfind("adaptive", 0) == 0) {
         spec.antialias = Antialias::kAdaptive;
         spec.blur_size = to_int(value.substr(8), "adaptive blur size");
+      } else if (value.rfind("aps", 0) == 0) {
+        spec.antialias = Antialias::kAps;
+        spec.blur_size = to_int(value.substr(3), "APS filter size");
       } else {
-        WAVETWIN_FAIL("model spec '", text, "': --antialias ", value, "; expected none, blurK or adaptiveK");
+        WAVETWIN_FAIL("model spec '", text, "': --antialias ", value, "; expected none, blurK, adaptiveK or apsK");
       }
+    } else if (option == "--aps") {
+      spec.antialias = Antialias::kAps;
+      spec.blur_size = to_int(value, "--aps filter size");
+    } else if (option == "--aps-norm") {
+      spec.aps_norm = layers::parse_aps_norm(value);
     } else if (option == "--classes") {
       spec.classes = to_int(value, "--classes");
     } else if (option == "--channels") {
       spec.in_channels = to_int(value, "--channels");
     } else {
       WAVETWIN_FAIL("model spec '", text, "': unknown option ", option,
-                    "; expected --twin, --antialias, --classes or --channels");
+                    "; expected --twin, --antialias, --aps, --aps-norm, --classes or --channels");
     }
   }
   return true;
@@ -156,8 +165,14 @@ void ModelSpec::validate() const {
   const bool alex = architecture == Architecture::kAlexNet;
   WAVETWIN_CHECK(alex || depth == 18 || depth == 34 || depth == 50 || depth == 101, "model spec: ResNet depth ", depth,
                  "; expected 18, 34, 50 or 101");
-  WAVETWIN_CHECK(antialias == Antialias::kNone || (blur_size >= 1 && blur_size <= 7), "model spec: blur size ",
-                 blur_size, "; expected 1 to 7");
+  WAVETWIN_CHECK(antialias == Antialias::kNone || (blur_size >= 1 && blur_size <= 7), "model spec: ",
+                 antialias == Antialias::kAps ? "APS filter" : "blur", " size ", blur_size, "; expected 1 to 7");
+  WAVETWIN_CHECK(antialias == Antialias::kAps || aps_norm == layers::ApsNorm::kL2, "model spec: --aps-norm ",
+                 layers::aps_norm_name(aps_norm), " without APS; expected --aps K too");
+  WAVETWIN_CHECK(!(antialias == Antialias::kAps && aps_norm == layers::ApsNorm::kL1 && blur_size >= 2),
+                 "model spec: --aps-norm l1 with an APS filter of size ", blur_size, ": after a ReLU every polyphase "
+                 "component has the same l1 norm (a binomial filter's even and odd taps sum alike); expected --aps 1 "
+                 "with l1, or the l2 or linf norm");
   WAVETWIN_CHECK(!(antialias == Antialias::kAdaptive && blur_size % 2 == 0), "model spec: adaptive blur size ",
                  blur_size, "; expected an odd size");
   WAVETWIN_CHECK(!(alex && antialias == Antialias::kAdaptive), "model spec: adaptive blur pooling is defined for "
@@ -165,7 +180,7 @@ void ModelSpec::validate() const {
   WAVETWIN_CHECK(!(first_layer == FirstLayer::kTwin && alex && wavelet_pooling == WaveletPooling::kAblated),
                  "model spec: the ablated twin is defined for ResNets only; expected rmax or cmod for AlexNet");
   WAVETWIN_CHECK(!(wavelet_pooling == WaveletPooling::kAblated && antialias == Antialias::kNone), "model spec: the "
-                 "ablated twin keeps anti-aliasing on the free channels only; expected --antialias blurK or adaptiveK");
+                 "ablated twin keeps anti-aliasing on the free channels only; expected --antialias blurK, adaptiveK or apsK");
   WAVETWIN_CHECK(classes >= 1, "model spec: classes=", classes, "; expected >= 1");
   WAVETWIN_CHECK(in_channels == 1 || in_channels == 3, "model spec: ", in_channels, " input channels; expected 1 or 3");
 }
@@ -177,14 +192,19 @@ std::string ModelSpec::readable() const {
     out << " --twin "
         << (wavelet_pooling == WaveletPooling::kRMax ? "rmax" : wavelet_pooling == WaveletPooling::kCMod ? "cmod" : "ablated");
   }
-  if (antialias != Antialias::kNone) out << " --antialias " << (antialias == Antialias::kBlur ? "blur" : "adaptive") << blur_size;
+  if (antialias == Antialias::kAps) {
+    out << " --aps " << blur_size;
+    if (aps_norm != layers::ApsNorm::kL2) out << " --aps-norm " << layers::aps_norm_name(aps_norm);
+  } else if (antialias != Antialias::kNone) {
+    out << " --antialias " << (antialias == Antialias::kBlur ? "blur" : "adaptive") << blur_size;
+  }
   out << " --classes " << classes;
   if (in_channels != 3) out << " --channels " << in_channels;
   return out.str();
 }
 
 std::string ModelSpec::paper_name() const {
-  if (in_channels != 3 || (classes != 1000 && classes != 10)) return "";
+  if (in_channels != 3 || (classes != 1000 && classes != 10) || aps_norm != layers::ApsNorm::kL2) return "";
   const bool imagenet = classes == 1000;
   std::string name;
   if (architecture == Architecture::kAlexNet) {
@@ -197,7 +217,10 @@ std::string ModelSpec::paper_name() const {
     if (depth != 18 && depth != 34) return "";
     name = "R" + std::to_string(depth);
   }
-  if (antialias != Antialias::kNone) name += (antialias == Antialias::kBlur ? "zh" : "zo") + std::to_string(blur_size);
+  if (antialias != Antialias::kNone) {
+    name += (antialias == Antialias::kBlur ? "zh" : antialias == Antialias::kAdaptive ? "zo" : "aps") +
+            std::to_string(blur_size);
+  }
   if (first_layer == FirstLayer::kTwin) name += "wy";
   name += imagenet ? "I" : "C";
   if (first_layer == FirstLayer::kTwin && wavelet_pooling != WaveletPooling::kRMax) {

@@ -12,6 +12,7 @@ class BlurPoolTest : public test::Seeded {};
 int64_t extend(int64_t i, int64_t n, BlurPadding padding) {
   if (i >= 0 && i < n) return i;
   if (padding == BlurPadding::kZeros) return -1;
+  if (padding == BlurPadding::kCircular) return (i % n + n) % n;
   if (padding == BlurPadding::kReplicate) return i < 0 ? 0 : n - 1;
   return i < 0 ? -i : 2 * (n - 1) - i;  // reflect without repeating the edge
 }
@@ -49,7 +50,8 @@ TEST_F(BlurPoolTest, BinomialRows) {
 // the direct loop to 1e-12, with ceil(N / s) outputs.
 TEST_F(BlurPoolTest, EqualsTheDirectFiltering) {
   for (int64_t k = 1; k <= 7; ++k) {
-    for (BlurPadding padding : {BlurPadding::kReflect, BlurPadding::kReplicate, BlurPadding::kZeros}) {
+    for (BlurPadding padding :
+         {BlurPadding::kReflect, BlurPadding::kReplicate, BlurPadding::kZeros, BlurPadding::kCircular}) {
       for (int64_t stride : {1, 2, 3}) {
         const torch::Tensor x = torch::randn({1 + k % 2, 3, 9, 8}, torch::kFloat64);
         BlurPool blur(BlurPoolOptions(3).filter_size(k).stride(stride).padding(padding));
@@ -78,7 +80,8 @@ TEST_F(BlurPoolTest, HasNoTrainableParametersAndNamesItsErrors) {
   EXPECT_THROW_WITH(blur(torch::rand({1, 3, 8, 8})), "expected (N, 4, H, W)");
   EXPECT_THROW_WITH(blur(torch::rand({1, 4, 2, 8})), "reflect padding by 2 needs inputs larger than that");
   EXPECT_THROW_WITH(BlurPool(BlurPoolOptions(4).filter_size(8)), "expected 1 to 7");
-  EXPECT_THROW_WITH(parse_blur_padding("mirror"), "blur padding 'mirror'; expected reflect, replicate or zeros");
+  EXPECT_THROW_WITH(parse_blur_padding("mirror"), "blur padding 'mirror'; expected reflect, replicate, zeros or circular");
+  EXPECT_EQ(parse_blur_padding("circular"), BlurPadding::kCircular);
   EXPECT_EQ(parse_blur_padding("zero"), BlurPadding::kZeros);
   std::ostringstream printed;
   blur->pretty_print(printed);

@@ -19,20 +19,26 @@ class Conv2dTest : public test::Seeded {};
 struct Case {
   int64_t channels, outputs, kernel, stride, padding, size;
   bool bias;
+  bool circular = false;
 };
 
 // Tiny output maps (1x1, 2x2, 2x1 from an odd input, a strided 3x3) take the im2col weight gradient; 3x3 and
-// larger maps take torch's. Values and both gradients equal torch::nn::Conv2d's with the same parameters.
+// larger maps take torch's; circular padding on both paths. Values and both gradients equal torch::nn::Conv2d's
+// with the same parameters.
 TEST_F(Conv2dTest, MatchesTorchConv2dValuesAndGradients) {
   const std::vector<Case> cases = {{6, 5, 3, 1, 1, 1, false}, {7, 4, 3, 1, 1, 2, true},  {5, 3, 3, 2, 1, 3, false},
-                                   {4, 6, 1, 2, 0, 3, true},  {3, 4, 3, 1, 0, 4, false}, {3, 5, 7, 2, 3, 9, false}};
+                                   {4, 6, 1, 2, 0, 3, true},  {3, 4, 3, 1, 0, 4, false}, {3, 5, 7, 2, 3, 9, false},
+                                   {6, 5, 3, 1, 1, 1, false, true}, {5, 3, 3, 1, 1, 6, true, true},
+                                   {3, 5, 7, 2, 3, 9, false, true}};
   for (const auto dtype : {torch::kFloat64, torch::kFloat32}) {
     const double tol = dtype == torch::kFloat64 ? kTolFloat64 : kTolFloat32;
     for (const Case& c : cases) {
       const auto options = torch::nn::Conv2dOptions(c.channels, c.outputs, c.kernel)
                                .stride(c.stride)
                                .padding(c.padding)
-                               .bias(c.bias);
+                               .bias(c.bias)
+                               .padding_mode(c.circular ? torch::nn::detail::conv_padding_mode_t(torch::kCircular)
+                                                        : torch::nn::detail::conv_padding_mode_t(torch::kZeros));
       Conv2d ours(options);
       torch::nn::Conv2d theirs(options);
       ours->to(dtype);
@@ -105,7 +111,12 @@ TEST_F(Conv2dTest, PrintsNonDefaultSettingsAndRejectsBadInput) {
   Conv2d conv(torch::nn::Conv2dOptions(3, 4, 3));
   EXPECT_THROW_WITH(conv(torch::randn({1, 2, 8, 8})), "input of shape [1, 2, 8, 8]; expected (N, 3, H, W)");
   Conv2d same(torch::nn::Conv2dOptions(3, 4, 3).padding(torch::kSame));
-  EXPECT_THROW_WITH(same(torch::randn({1, 3, 8, 8})), "expected explicit zero padding sizes");
+  EXPECT_THROW_WITH(same(torch::randn({1, 3, 8, 8})), "expected explicit zero or circular padding sizes");
+  Conv2d reflect(torch::nn::Conv2dOptions(3, 4, 3).padding(1).padding_mode(torch::kReflect));
+  EXPECT_THROW_WITH(reflect(torch::randn({1, 3, 8, 8})), "expected explicit zero or circular padding sizes");
+  Conv2d circular(torch::nn::Conv2dOptions(3, 4, 5).padding(3).padding_mode(torch::kCircular));
+  EXPECT_THROW_WITH(circular(torch::randn({1, 3, 2, 8})), "circular padding [3, 3] of an input of shape [1, 3, 2, 8]; "
+                    "expected maps at least as large as the padding");
 }
 
 }  // namespace

@@ -35,6 +35,65 @@ TEST_F(ModelTest, ParameterCountsOfThePapersModels) {
   }
 }
 
+// APS adds no parameter: every APS model, with or without a twin, has the count of its standard sibling, and
+// runs on odd sizes (28 x 28, 33 x 33: the sides extended circularly where odd).
+TEST_F(ModelTest, ApsModelsHaveTheParameterCountsOfTheirSiblings) {
+  torch::NoGradGuard no_grad;
+  for (const auto& [aps, standard] : std::vector<std::pair<std::string, std::string>>{
+           {"R18aps3C", "R18C"}, {"Raps3I", "RI"}, {"Aaps3I", "AI"}, {"R18aps3wyC_mod", "R18wyC_mod"},
+           {"R34aps2wyC", "R34wyC"}, {"Aaps3wyI_mod", "AwyI_mod"}, {"Raps3wyI_abl", "Rzh3wyI_abl"},
+           {"resnet50 --aps 3 --classes 10", "resnet50 --classes 10"}, {"resnet101 --aps 1 --aps-norm l1", "resnet101"}}) {
+    const auto model = make_model(parse_model_spec(aps));
+    EXPECT_EQ(trainable_parameters(*model), trainable_parameters(*make_model(parse_model_spec(standard)))) << aps;
+    model->eval();
+    const ModelSpec& spec = model->spec();
+    const std::vector<int64_t> sizes =
+        spec.architecture == Architecture::kAlexNet ? std::vector<int64_t>{224} : std::vector<int64_t>{28, 33};
+    for (const int64_t size : sizes) {
+      EXPECT_EQ(model->forward(torch::rand({2, 3, size, size})).sizes(), (std::vector<int64_t>{2, spec.classes}))
+          << aps << " at " << size;
+    }
+  }
+}
+
+// Chaman and Dokmanic's claim, exactly: an untrained APS ResNet (basic and bottleneck blocks) gives the same
+// logits, in float64 to 1e-12, for an image and for each of its circular shifts by (dy, dx) in [-3, 3]^2 and
+// a few far ones; the standard ResNet-18 changes its logits by more than 1 % of their range. (Not l-infinity
+// with k <= 2: a max pooling repeats its maxima across neighbouring components, and ties go by position.)
+TEST_F(ModelTest, ApsResNetsAreExactlyInvariantToCircularShifts) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor image = torch::rand({1, 3, 32, 32}, torch::kFloat64);
+  std::vector<torch::Tensor> shifted;
+  std::vector<std::string> shifts;
+  std::vector<std::pair<int64_t, int64_t>> offsets{{16, 5}, {31, 30}, {-7, 12}};
+  for (int64_t dy = -3; dy <= 3; ++dy)
+    for (int64_t dx = -3; dx <= 3; ++dx) offsets.emplace_back(dy, dx);
+  for (const auto& [dy, dx] : offsets) {
+    shifted.push_back(torch::roll(image, {dy, dx}, {2, 3}));
+    shifts.push_back("(" + std::to_string(dy) + ", " + std::to_string(dx) + ")");
+  }
+  const torch::Tensor batch = torch::cat(shifted);
+  const auto deviations = [&](const std::string& name) {
+    const auto model = make_model(parse_model_spec(name));
+    model->to(torch::kFloat64);
+    model->eval();
+    const torch::Tensor reference = model->forward(image);
+    const torch::Tensor logits = model->forward(batch);
+    return std::pair{(logits - reference).abs().amax(1), (reference.max() - reference.min()).item<double>()};
+  };
+  for (const std::string name :
+       {"resnet18 --aps 3 --classes 10", "resnet50 --aps 2 --classes 10", "resnet18 --aps 1 --aps-norm l1 --classes 10"}) {
+    const auto [deviation, range] = deviations(name);
+    ASSERT_GT(range, 0.0) << name;
+    for (size_t i = 0; i < shifts.size(); ++i) {
+      EXPECT_LT(deviation[static_cast<int64_t>(i)].item<double>(), 1e-12) << name << " shifted by " << shifts[i];
+    }
+  }
+  const auto [deviation, range] = deviations("resnet18 --classes 10");
+  EXPECT_GT(deviation.max().item<double>(), 0.01 * range)
+      << "the standard ResNet-18 changes its logits under circular shifts";
+}
+
 // Convolution and linear MACs of torchvision's models, counted by forward hooks in Python (torchvision 0.14:
 // out.numel() * in_channels / groups * kh * kw per Conv2d, in * out per Linear); the standard models have
 // nothing else to count. The wavelet twins and blur-pooled variants add their own filters on top.
@@ -120,6 +179,13 @@ TEST_F(ModelTest, ModuleTreeNamesEveryModule) {
                            "wavetwin::layers::Conv2d("}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
   }
+  std::ostringstream aps;
+  aps << *make_model(parse_model_spec("R18aps3C"));
+  for (const char* line : {"(0): wavetwin::layers::Aps(channels=64, filter_size=3, stride=2, norm=l2, padding=circular)",
+                           "(conv1): wavetwin::layers::Conv2d(3, 64, kernel_size=[7, 7], stride=[1, 1], padding=[3, 3], "
+                           "padding_mode=circular, bias=false)"}) {
+    EXPECT_NE(aps.str().find(line), std::string::npos) << line << "\n" << aps.str();
+  }
   std::ostringstream alexnet;
   make_model(parse_model_spec("AI"))->pretty_print(alexnet);
   EXPECT_EQ(alexnet.str(), "wavetwin::models::AlexNet(alexnet --classes 1000)");
@@ -157,7 +223,8 @@ TEST_F(ModelTest, SaveAndReloadGiveIdenticalOutputs) {
   const std::string dir = test::temp_dir();
   torch::NoGradGuard no_grad;
   for (const std::string name : {"AwyI_mod", "Azh3wyI", "R18wyC_mod", "R18zh3wyC", "R18zo3wyC_mod", "Rzo3wyI_abl",
-                                  "resnet50 --antialias blur3 --classes 10", "resnet18 --twin cmod --channels 1"}) {
+                                  "resnet50 --antialias blur3 --classes 10", "resnet18 --twin cmod --channels 1",
+                                  "R18aps3wyC_mod"}) {
     const ModelSpec spec = parse_model_spec(name);
     const auto model = make_model(spec);
     const int64_t size = spec.architecture == Architecture::kAlexNet ? 224 : 32;

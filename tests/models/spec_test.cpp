@@ -51,6 +51,34 @@ TEST(ModelSpecTest, ReadableForm) {
   EXPECT_EQ(parse_model_spec(s.readable()), s);
 }
 
+// APS in every form: the papers' style (apsK), the readable --aps K and --antialias apsK, with a twin and a norm.
+TEST(ModelSpecTest, ApsNames) {
+  const ModelSpec a = parse_model_spec("R18aps3C");
+  EXPECT_EQ(a.antialias, Antialias::kAps);
+  EXPECT_EQ(a.blur_size, 3);
+  EXPECT_EQ(a.depth, 18);
+  EXPECT_EQ(a.classes, 10);
+  EXPECT_EQ(a.aps_norm, layers::ApsNorm::kL2);
+  EXPECT_EQ(a.readable(), "resnet18 --aps 3 --classes 10");
+  EXPECT_EQ(parse_model_spec("resnet18 --aps 3 --classes 10"), a);
+  EXPECT_EQ(parse_model_spec("resnet18 --antialias aps3 --classes 10"), a);
+  const ModelSpec t = parse_model_spec("resnet18 --twin cmod --aps 5 --classes 10");
+  EXPECT_EQ(t.paper_name(), "R18aps5wyC_mod");
+  EXPECT_EQ(parse_model_spec("R18aps5wyC_mod"), t);
+  EXPECT_EQ(parse_model_spec("Aaps3I").architecture, Architecture::kAlexNet);
+  const ModelSpec n = parse_model_spec("resnet34 --aps 1 --aps-norm linf");
+  EXPECT_EQ(n.aps_norm, layers::ApsNorm::kLInf);
+  EXPECT_EQ(n.blur_size, 1);
+  EXPECT_EQ(n.paper_name(), "");
+  EXPECT_EQ(n.readable(), "resnet34 --aps 1 --aps-norm linf --classes 1000");
+  EXPECT_EQ(parse_model_spec(n.readable()), n);
+  EXPECT_THROW_WITH(parse_model_spec("resnet18 --aps-norm l1"), "--aps-norm l1 without APS; expected --aps K too");
+  EXPECT_THROW_WITH(parse_model_spec("resnet18 --aps 3 --aps-norm l4"), "APS norm 'l4'; expected l2, l1 or linf");
+  EXPECT_THROW_WITH(parse_model_spec("R18aps8C"), "APS filter size 8; expected 1 to 7");
+  EXPECT_THROW_WITH(parse_model_spec("resnet18 --aps 3 --aps-norm l1"),
+                    "--aps-norm l1 with an APS filter of size 3: after a ReLU every polyphase component has the same l1 norm");
+}
+
 TEST(ModelSpecTest, BadSpecsListWhatIsValid) {
   EXPECT_THROW_WITH(parse_model_spec("VGG16"), "unknown model 'VGG16'; expected a papers' name");
   EXPECT_THROW_WITH(parse_model_spec("R18zh8C"), "blur size 8; expected 1 to 7");

@@ -3,7 +3,7 @@
 //
 // Filter of size k: the outer product of the binomial row (1; 1 1; 1 2 1; 1 3 3 1; ... up to k = 7),
 // normalised to sum 1, as a non-trainable buffer (C, 1, k, k). Padding floor((k-1)/2) before and
-// ceil((k-1)/2) after each axis (+ pad_off on both), reflect by default, so a stride-2 output has
+// ceil((k-1)/2) after each axis (+ pad_off on both), reflect by default (circular for APS), so a stride-2 output has
 // ceil(N / 2) samples; k = 1 is plain subsampling.
 #pragma once
 
@@ -15,10 +15,11 @@
 
 namespace wavetwin::layers {
 
-enum class BlurPadding { kReflect, kReplicate, kZeros };
+enum class BlurPadding { kReflect, kReplicate, kZeros, kCircular };
 
-/// "reflect", "replicate" or "zeros" (also "zero"); throws wavetwin::Error listing them otherwise.
+/// "reflect", "replicate", "zeros" (also "zero") or "circular"; throws wavetwin::Error listing them otherwise.
 BlurPadding parse_blur_padding(const std::string& name);
+std::string blur_padding_name(BlurPadding padding);
 
 /// Example: `BlurPool blur(BlurPoolOptions(/*channels=*/64).filter_size(3));`
 struct BlurPoolOptions {
@@ -36,6 +37,9 @@ struct BlurPoolOptions {
 
 /// The binomial row of size k (1..7), normalised to sum 1: float64 (k).
 torch::Tensor binomial_filter(int64_t size);
+
+/// The filter bank of BlurPool: the outer product of binomial_filter(size) with itself, float32 (C, 1, k, k).
+torch::Tensor blur_filter(int64_t channels, int64_t size);
 
 /// Pads x (N, C, H, W) by (before, after) on both spatial axes with the given mode.
 torch::Tensor blur_pad(const torch::Tensor& x, int64_t before, int64_t after, BlurPadding padding);

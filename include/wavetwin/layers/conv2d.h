@@ -1,4 +1,4 @@
-// wavetwin/layers/conv2d.h: a 2-D convolution (cross-correlation, NCHW, zero padding) that behaves as
+// wavetwin/layers/conv2d.h: a 2-D convolution (cross-correlation, NCHW, zero or circular padding) that behaves as
 // torch::nn::Conv2d, with a weight gradient that stays fast on tiny maps, and that reports its MACs.
 //
 // y[n, o] = b[o] + sum_{c, i, j} w[o, c, i, j] x[n, c, s h + d i - p, s w + d j - p] (groups g: c over the
@@ -22,7 +22,8 @@ namespace wavetwin::layers {
 constexpr int64_t kSmallMap = 4;
 
 /// conv2d of x (N, C, H, W) with weight (O, C / g, kh, kw) and an optional bias (O), as torch::conv2d with the
-/// options' stride, padding, dilation and groups (zero padding; explicit padding sizes only).
+/// options' stride, padding, dilation and groups (explicit padding sizes; zero padding, or circular: the input
+/// extended periodically first, as torch::nn::Conv2d does).
 torch::Tensor conv2d(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                      const torch::nn::Conv2dOptions& options);
 

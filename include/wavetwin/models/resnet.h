@@ -4,7 +4,10 @@
 // State-dict names follow torchvision: conv1, bn1, layer1.0.conv1, layer1.0.bn1, ..., layer2.0.downsample.{0,1},
 // fc. Anti-aliased blocks (stride 2): conv2.0 = blur, conv2.1 = 3x3 convolution (BasicBlock) or conv3.0 = blur,
 // conv3.1 = 1x1 convolution (Bottleneck); downsample.0 = blur, .1 = 1x1 convolution, .2 = BatchNorm; the stem's
-// maxpool.0 = MaxPool(3, 1, 1), maxpool.1 = blur. Twins: conv1 = layers::TwinConv (conv1.freeconv,
+// maxpool.0 = MaxPool(3, 1, 1), maxpool.1 = blur. APS (Chaman and Dokmanic): as Zhang's with layers::Aps for
+// the blur, every convolution and pooling padded circularly, and conv1 at stride 1 followed by APS: maxpool.0
+// = APS, .1 = circular padding, .2 = MaxPool(3, 1), .3 = APS; a block's shortcut keeps the polyphase
+// components its main path chose. Twins: conv1 = layers::TwinConv (conv1.freeconv,
 // conv1.colormix, conv1.featmapmix<i>), maxpool = layers::SplitPool (maxpool.joint.*, or maxpool.low.* and
 // maxpool.high.*), no bn1.
 #pragma once
@@ -14,6 +17,7 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 
+#include "wavetwin/layers/aps.h"
 #include "wavetwin/layers/batch_norm.h"
 #include "wavetwin/layers/conv2d.h"
 #include "wavetwin/layers/split_pool.h"
@@ -23,7 +27,7 @@
 namespace wavetwin::models {
 
 /// torchvision's BasicBlock (expansion 1) and Bottleneck (expansion 4), with the stride moved after a blur
-/// (Zhang) or an adaptive blur (Zou) when anti-aliased.
+/// (Zhang), an adaptive blur (Zou) or APS when anti-aliased.
 class ResidualBlockImpl : public torch::nn::Module {
  public:
   ResidualBlockImpl(bool bottleneck, int64_t inplanes, int64_t planes, int64_t stride, const ModelSpec& spec);
@@ -40,6 +44,8 @@ class ResidualBlockImpl : public torch::nn::Module {
   layers::Conv2d conv2_{nullptr}, conv3_{nullptr};
   torch::nn::Sequential blurred_{nullptr};
   torch::nn::Sequential downsample_{nullptr};
+  // APS: the main path's (inside blurred_) and the shortcut's (downsample_'s first).
+  layers::Aps aps_{nullptr}, shortcut_aps_{nullptr};
 };
 TORCH_MODULE(ResidualBlock);
 
