@@ -63,7 +63,7 @@ torch::Tensor conv2d(const torch::Tensor& x, const torch::Tensor& weight, const 
   const auto stride = pair(options.stride()), dilation = pair(options.dilation());
   auto padding = pair(*explicit_padding);
   if (circular && (padding[0] > 0 || padding[1] > 0)) {
-    WAVETWIN_CHECK(padding[0] <= x.size(2) && padding[1] <= x.size(3), "conv2d: circular padding ", padding,
+    WAVETWIN_CHECK(padding[0] <= x.size(2) && padding[1] <= x.size(3), "conv2d: circular padding ", padding[0], "x", padding[1],
                    " of an input of shape ", x.sizes(), "; expected maps at least as large as the padding");
     namespace F = torch::nn::functional;
     return conv2d(F::pad(x, F::PadFuncOptions({padding[1], padding[1], padding[0], padding[0]}).mode(torch::kCircular)),
