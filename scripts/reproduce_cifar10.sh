@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The CIFAR-10 reproduction of docs/results/cifar10/: R18C, R18wyC and R18wyC_mod trained with the reference's
+# The CIFAR-10 reproduction of docs/results/cifar10/: R18C, R18wyC and R18wyC_mod, and beside them APS (R18aps3C)
+# and APS after the CMod twin (R18aps3wyC_mod), trained with the reference's
 # CIFAR-10 recipe shortened to EPOCHS epochs (the step schedule scaled: lr 0.1, x0.1 every ceil(EPOCHS/3) epochs),
-# evaluated on the test set (one-crop, ten-crops on all 10000 images; shifts and consistency on SHIFT_IMAGES),
+# evaluated on the test set (one-crop, ten-crops on all 10000 images; shifts, consistency and circular shifts on
+# SHIFT_IMAGES),
 # and reported beside the paper's Table II.
 # Usage: scripts/reproduce_cifar10.sh CIFAR10_DIR [OUT]   (CIFAR10_DIR: the JPEG folders train/ and test/, or
 # cifar-10-batches-bin/); EPOCHS and SHIFT_IMAGES may be set in the environment.
@@ -13,15 +15,16 @@ epochs=${EPOCHS:-3}
 step=$(( (epochs + 2) / 3 ))
 shift_images=${SHIFT_IMAGES:-1000}
 store=${STORE:-runs/cifar10/wavetwin.db}
-for model in R18C R18wyC R18wyC_mod; do
+models=(R18C R18wyC R18wyC_mod R18aps3C R18aps3wyC_mod)
+for model in "${models[@]}"; do
   if "$cli" runs show "$model" --store "$store" 2>/dev/null | grep -q "status   finished"; then continue; fi
   resume=()
   "$cli" runs show "$model" --store "$store" >/dev/null 2>&1 && resume=(--resume)
   "$cli" train "$model" --data "cifar10:$data" --recipe cifar10-resnet --epochs "$epochs" --step "$step" \
     --name "$model" --store "$store" "${resume[@]}"
 done
-for model in R18C R18wyC R18wyC_mod; do
+for model in "${models[@]}"; do
   "$cli" eval "$model" --store "$store" --mode all --shift-limit "$shift_images"
 done
-"$cli" report R18C R18wyC R18wyC_mod --reference R18C --paper cifar10 --store "$store" --out "$out" \
-  --title "CIFAR-10 reproduction: ResNet-18 and its wavelet twins ($epochs epochs)"
+"$cli" report "${models[@]}" --reference R18C --paper cifar10 --store "$store" --out "$out" \
+  --title "CIFAR-10 reproduction: ResNet-18, its wavelet twins and APS ($epochs epochs)"

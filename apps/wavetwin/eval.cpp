@@ -77,6 +77,15 @@ void print_evaluated(const eval::EvaluateRunResult& r) {
                 static_cast<long long>(s.steps));
   }
   if (r.consistency) std::printf("consistency %.2f %% of top-1 predictions agree on two random shifts\n", *r.consistency);
+  for (const auto& s : r.circular_shifts) {
+    std::printf("circular  %-10s mean KL %.5f, mean flip rate %.2f %% (%lld steps)\n",
+                data::shift_direction_name(s.direction).c_str(), s.mean_kl, 100 * s.mean_flip_rate,
+                static_cast<long long>(s.steps));
+  }
+  if (r.circular_consistency) {
+    std::printf("circular consistency %.2f %% of top-1 predictions agree on two random circular shifts\n",
+                *r.circular_consistency);
+  }
   if (!r.failures.empty()) {
     std::fprintf(stderr, "eval: %zu image evaluations skipped (undecodable), the first: %s: %s\n", r.failures.size(),
                  r.failures.front().file.c_str(), r.failures.front().reason.c_str());
@@ -90,7 +99,7 @@ Runner add_eval(CLI::App& app) {
   eval::EvaluateRunOptions& o = f->options;
   CLI::App* sub = app.add_subcommand("eval", "Evaluate a run's checkpoint: accuracy, shift consistency; scores into the run store");
   sub->add_option("target", o.target, "A run name (its --checkpoint) or a checkpoint file (with --model)")->required();
-  sub->add_option("--mode", f->modes, "onecrop, tencrops, shifts, consistency or all (repeatable)")->capture_default_str();
+  sub->add_option("--mode", f->modes, "onecrop, tencrops, shifts, consistency, circular (the shift measures under circular shifts) or all (repeatable)")->capture_default_str();
   sub->add_option("--checkpoint", o.checkpoint, "Which checkpoint of the run: best, last or epoch-N")->capture_default_str();
   add_optional(sub, "--model", o.model, "Model spec, for a checkpoint file outside the run store");
   add_optional(sub, "--data", o.data, "Dataset (default: the run's)");
@@ -99,14 +108,14 @@ Runner add_eval(CLI::App& app) {
   add_optional(sub, "--holdout", f->holdout, "Validation images held out per class (default: the run's; -1: the reference's split)");
   sub->add_option("--onecrop-resize", o.onecrop_resize, "One-crop: shorter side before the centre crop (default: the size, as the reference; 256 is usual)");
   sub->add_option("--tencrops-resize", o.tencrops_resize, "Ten crops: shorter side (default: 256 for 224, 36 for 32)");
-  sub->add_option("--max-shift", o.max_shift, "Shifts: largest shift M in pixels")->capture_default_str()->check(CLI::Range(1, 64));
+  sub->add_option("--max-shift", o.max_shift, "Shifts and circular shifts: largest shift M in pixels")->capture_default_str()->check(CLI::Range(1, 64));
   add_optional(sub, "--pixel-divide", o.pixel_divide, "Shifts: frames 1/p pixel apart for both KL and flip rates (default: the papers', KL at p = 2, flip rates at p = 1)")->check(CLI::Range(1, 4));
-  sub->add_option("--directions", f->directions, "Shifts: vertical, horizontal, diagonal")->delimiter(',')->capture_default_str();
-  sub->add_option("--max-step", o.max_step, "Shifts: flip rates for steps 1..S (default: 8 for ImageNet sizes, 4 for CIFAR-10)");
+  sub->add_option("--directions", f->directions, "Shifts and circular shifts: vertical, horizontal, diagonal")->delimiter(',')->capture_default_str();
+  sub->add_option("--max-step", o.max_step, "Shifts and circular shifts: flip rates for steps 1..S (default: 8 for ImageNet sizes, 4 for CIFAR-10)");
   sub->add_flag("--reference-quirks", o.reference_quirks, "Shifts: leave the windows unnormalised, as the reference (reproduces its numbers)");
   sub->add_option("--limit", f->limit, "Evaluate N images, evenly spaced over the split (0: all)")->check(kNonNegative);
-  sub->add_option("--shift-limit", f->shift_limit, "Shifts: N images (default: --limit)")->check(kNonNegative);
-  sub->add_option("--seed", f->seed, "Consistency: seed of the random shifts");
+  sub->add_option("--shift-limit", f->shift_limit, "Shifts and circular shifts: N images (default: --limit)")->check(kNonNegative);
+  sub->add_option("--seed", f->seed, "Consistency (crop-based and circular): seed of the random shifts");
   sub->add_option("--batch", o.batch, "Inputs per forward pass")->capture_default_str()->check(CLI::Range(1, 65536));
   sub->add_option("--threads", f->threads, "Compute threads (default: all cores)");
   sub->add_option("--device", f->device, "cpu, or cuda when built against a CUDA libtorch")->capture_default_str();

@@ -126,7 +126,11 @@ void bind_eval(py::module_& m) {
       .def_readonly("kl", &eval::AuditResult::kl)
       .def_readonly("flip_rates", &eval::AuditResult::flip_rates)
       .def_readonly("shifts", &eval::AuditResult::shifts)
-      .def_readonly("consistency", &eval::AuditResult::consistency);
+      .def_readonly("consistency", &eval::AuditResult::consistency)
+      .def_readonly("circular_kl", &eval::AuditResult::circular_kl)
+      .def_readonly("circular_flip_rates", &eval::AuditResult::circular_flip_rates)
+      .def_readonly("circular_shifts", &eval::AuditResult::circular_shifts)
+      .def_readonly("circular_consistency", &eval::AuditResult::circular_consistency);
 
   py::class_<eval::Audit>(m, "Audit", py::module_local())
       .def(py::init([](const std::vector<std::string>& protocol_names, int64_t size, int64_t onecrop_resize,
@@ -188,6 +192,8 @@ void bind_eval(py::module_& m) {
       .def_readonly("flip_rate_pixel_divide", &eval::EvaluateRunResult::flip_rate_pixel_divide)
       .def_readonly("shifts", &eval::EvaluateRunResult::shifts)
       .def_readonly("consistency", &eval::EvaluateRunResult::consistency)
+      .def_readonly("circular_shifts", &eval::EvaluateRunResult::circular_shifts)
+      .def_readonly("circular_consistency", &eval::EvaluateRunResult::circular_consistency)
       .def_readonly("scores", &eval::EvaluateRunResult::scores)
       .def_property_readonly("failures",
                              [](const eval::EvaluateRunResult& r) { return failure_lines(r.failures); })

@@ -58,6 +58,23 @@ def test_flip_rates_of_a_plain_cnn_are_those_of_the_windows_scored_here():
     assert summary["diagonal"] == pytest.approx(sum(result.flip_rates["diagonal"]) / 3, abs=1e-12)
 
 
+def test_circular_shifts_leave_an_aps_network_unmoved_and_move_a_plain_cnn():
+    images = torch.randint(0, 256, (6, 3, 32, 32), dtype=torch.uint8)
+    labels = torch.randint(0, 5, (6,))
+    aps = wavetwin.models.build("resnet18 --aps 3", num_classes=5)
+    scores = {}
+    for name, model in {"aps": aps, "plain": SmallCnn()}.items():
+        scores[name] = wavetwin.audit(model, [(images, labels)], size=32, max_shift=4, max_step=2,
+                                      protocols=["circular"], mean=MEAN, std=STD, progress=False)
+        assert scores[name].shifts == [] and scores[name].consistency is None
+        assert [s.direction for s in scores[name].circular_shifts] == ["diagonal", "horizontal", "vertical"]
+        assert len(scores[name].circular_kl["vertical"]) == 5
+    assert scores["aps"].circular_consistency == 100
+    assert all(rate == 0 for rates in scores["aps"].circular_flip_rates.values() for rate in rates)
+    assert max(kl for kls in scores["aps"].circular_kl.values() for kl in kls) < 1e-9
+    assert max(rate for rates in scores["plain"].circular_flip_rates.values() for rate in rates) > 0
+
+
 def test_onecrop_errors_and_float_batches():
     model = SmallCnn()
     images = torch.randint(0, 256, (9, 3, 32, 32), dtype=torch.uint8)

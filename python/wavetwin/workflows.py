@@ -19,7 +19,7 @@ from . import _C
 __all__ = ["train", "evaluate", "report", "audit", "normalized_mfr", "DIRECTIONS", "PROTOCOLS"]
 
 DIRECTIONS = ("vertical", "horizontal", "diagonal")
-PROTOCOLS = ("onecrop", "tencrops", "shifts", "consistency")
+PROTOCOLS = ("onecrop", "tencrops", "shifts", "consistency", "circular")
 Progress = Union[bool, Callable[..., None], None]
 
 
@@ -116,14 +116,17 @@ def audit(model: Callable[[torch.Tensor], torch.Tensor], batches: Iterable[Batch
 
     Each protocol cuts its views from the images as ``wavetwin eval`` does (one centre crop; ten crops; the
     shifted windows, KL per half-pixel shift and flip rates per one-pixel step unless ``pixel_divide`` is
-    given; two random shifts for consistency, seeded by ``seed`` and the image's position) and normalises them
+    given; two random shifts for consistency, seeded by ``seed`` and the image's position; for "circular", the
+    centre crop rolled by 0..max_shift pixels per direction and by two random circular shifts) and normalises them
     with ``mean`` / ``std`` (None: wavetwin's training normalisation, ImageNet's for colour, 0.5 / 0.5 for grey).
     The model runs in evaluation mode without gradients, on ``device`` (default: its parameters'), ``batch``
     inputs at a time; its training mode is restored afterwards. ``progress``: True prints the images done and
     images/s on stderr; a function is called with those two after each batch.
 
     Returns the images scored, top-1/top-5 errors (%), KL per shift and flip rates per step per direction (with
-    their means in ``shifts``) and the consistency (%). ValueError naming a bad batch or option."""
+    their means in ``shifts``), the consistency (%), and the same under circular shifts (``circular_kl``,
+    ``circular_flip_rates``, ``circular_shifts``, ``circular_consistency``). ValueError naming a bad batch or
+    option."""
     names = list(protocols)
     audit_ = _C.Audit(names, size, onecrop_resize, tencrops_resize, max_shift, max_step, pixel_divide,
                       list(directions), list(mean or []), list(std or []), seed, batch, "cpu")

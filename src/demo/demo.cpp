@@ -37,6 +37,8 @@ const DemoModel kModels[] = {
     {"R18wy_mod", "resnet18 --twin cmod"},
     {"R18zh3", "resnet18 --antialias blur3"},
     {"R18zh3wy_mod", "resnet18 --antialias blur3 --twin cmod"},
+    {"R18aps3", "resnet18 --aps 3"},
+    {"R18aps3wy_mod", "resnet18 --aps 3 --twin cmod"},
 };
 constexpr int64_t kModelCount = static_cast<int64_t>(std::size(kModels));
 // The short recipe: the reference's CIFAR-10 one with a cosine schedule over the demo's epochs, crops of at
@@ -207,12 +209,13 @@ DemoResult run_demo(const DemoOptions& o) {
     if (observer.trained) observer.trained(result.trained.back());
     store = std::make_unique<runs::RunStore>(store_path);
   }
-  // Per accuracy image: 1 + 10 crops + 2 consistency inputs; per shift image 3 x (17 + 9) windows; a quarter
-  // as many shift images as accuracy images. What is left of the budget, less the reserve, goes to them.
+  // Per accuracy image: 1 + 10 crops + 2 consistency inputs; per shift image 3 x (17 + 9) windows and 3 x 9 + 2
+  // circular shifts; a quarter as many shift images as accuracy images. What is left of the budget, less the
+  // reserve, goes to them.
   const int64_t eval_batch = eval::EvaluateRunOptions().batch;
   double forward_cost = 0;
   for (const auto& m : kModels) forward_cost += time_forward(m, channels, classes, kSize, eval_batch) / kModelCount;
-  const double inputs_per_image = 13 + 78 / 4.0;
+  const double inputs_per_image = 13 + (78 + 29) / 4.0;
   const double eval_seconds =
       std::max(2.0, o.budget_minutes * 60 - kReserveSeconds - seconds_since(start)) / kModelCount;
   result.eval_images = std::clamp<int64_t>(

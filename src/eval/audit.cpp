@@ -18,6 +18,7 @@ std::string protocol_name(Protocol protocol) {
     case Protocol::kTencrops: return "tencrops";
     case Protocol::kShifts: return "shifts";
     case Protocol::kConsistency: return "consistency";
+    case Protocol::kCircular: return "circular";
   }
   return "onecrop";
 }
@@ -26,11 +27,11 @@ Protocol parse_protocol(const std::string& name) {
   for (const Protocol p : all_protocols()) {
     if (protocol_name(p) == name) return p;
   }
-  WAVETWIN_FAIL("--mode ", name, ": unknown; expected onecrop, tencrops, shifts, consistency or all");
+  WAVETWIN_FAIL("--mode ", name, ": unknown; expected onecrop, tencrops, shifts, consistency, circular or all");
 }
 
 std::vector<Protocol> all_protocols() {
-  return {Protocol::kOnecrop, Protocol::kTencrops, Protocol::kShifts, Protocol::kConsistency};
+  return {Protocol::kOnecrop, Protocol::kTencrops, Protocol::kShifts, Protocol::kConsistency, Protocol::kCircular};
 }
 
 std::vector<Protocol> ordered(const std::vector<Protocol>& protocols) {
@@ -120,7 +121,7 @@ int64_t wrong(double percent, int64_t images) {
 }  // namespace
 
 Audit::Audit(AuditOptions options) : options_(std::move(options)), protocols_(ordered(options_.protocols)) {
-  WAVETWIN_CHECK(!protocols_.empty(), "audit: no protocol; expected onecrop, tencrops, shifts or consistency");
+  WAVETWIN_CHECK(!protocols_.empty(), "audit: no protocol; expected onecrop, tencrops, shifts, consistency or circular");
   WAVETWIN_CHECK(options_.size >= 1, "audit: size ", options_.size, "; expected >= 1");
   WAVETWIN_CHECK(options_.batch >= 1, "audit: batch ", options_.batch, "; expected >= 1");
   WAVETWIN_CHECK(!options_.pixel_divide || (*options_.pixel_divide >= 1 && *options_.pixel_divide <= 8),
@@ -164,10 +165,18 @@ void Audit::add(const Classifier& classify, const std::vector<torch::Tensor>& im
       }
       for (const auto& [name, values] : kl.kl) add_weighted(kl_sums_[name], values, n);
       for (const auto& [name, values] : fr.flip_rates) add_weighted(flip_rate_sums_[name], values, n);
-    } else {
+    } else if (protocol == Protocol::kConsistency) {
       ConsistencyOptions c;
       c.size = o.size, c.resize = 0, c.seed = o.seed, c.first_index = images_, c.mean = o.mean, c.std = o.std;
       consistency_sum_ += evaluate_consistency(classify, batch, c, predict) * n;
+    } else {
+      CircularOptions c;
+      c.size = o.size, c.resize = o.onecrop_resize, c.max_shift = o.max_shift, c.max_step = o.max_step;
+      c.directions = o.directions, c.seed = o.seed, c.first_index = images_, c.mean = o.mean, c.std = o.std;
+      const CircularScores scores = evaluate_circular(classify, batch, c, predict);
+      for (const auto& [name, values] : scores.kl) add_weighted(circular_kl_sums_[name], values, n);
+      for (const auto& [name, values] : scores.flip_rates) add_weighted(circular_flip_rate_sums_[name], values, n);
+      circular_consistency_sum_ += scores.consistency * n;
     }
   }
   images_ += batch.size();
@@ -195,8 +204,13 @@ AuditResult Audit::result() const {
       for (const auto& [name, sums] : kl_sums_) r.kl[name] = mean(sums);
       for (const auto& [name, sums] : flip_rate_sums_) r.flip_rates[name] = mean(sums);
       r.shifts = shift_summaries(r.kl, r.flip_rates);
-    } else {
+    } else if (protocol == Protocol::kConsistency) {
       r.consistency = consistency_sum_ / n;
+    } else {
+      for (const auto& [name, sums] : circular_kl_sums_) r.circular_kl[name] = mean(sums);
+      for (const auto& [name, sums] : circular_flip_rate_sums_) r.circular_flip_rates[name] = mean(sums);
+      r.circular_shifts = shift_summaries(r.circular_kl, r.circular_flip_rates);
+      r.circular_consistency = circular_consistency_sum_ / n;
     }
   }
   return r;

@@ -78,7 +78,8 @@ Target resolve_target(const EvaluateRunOptions& o, const runs::RunStore* store) 
 }  // namespace
 
 EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
-  WAVETWIN_CHECK(!o.protocols.empty(), "--mode: none given; expected onecrop, tencrops, shifts, consistency or all");
+  WAVETWIN_CHECK(!o.protocols.empty(),
+                 "--mode: none given; expected onecrop, tencrops, shifts, consistency, circular or all");
   WAVETWIN_CHECK(!o.pixel_divide || (*o.pixel_divide >= 1 && *o.pixel_divide <= 8), "--pixel-divide ",
                  o.pixel_divide.value_or(0), "; expected 1 or 2");
   std::unique_ptr<runs::RunStore> store;
@@ -168,11 +169,29 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
           score(runs::Metric::kFlipRate, rates[s], direction, static_cast<int64_t>(s + 1));
       }
       result.shifts = shift_summaries(kl.kl, fr.flip_rates);
-    } else {
+    } else if (protocol == Protocol::kConsistency) {
       ConsistencyOptions c;
       c.size = target.size, c.seed = o.seed;
       result.consistency = evaluate_consistency(*model, *dataset, c, predict, &result.failures);
       score(runs::Metric::kConsistency, *result.consistency);
+    } else {
+      CircularOptions c;
+      c.size = target.size, c.resize = o.onecrop_resize, c.max_shift = o.max_shift, c.max_step = o.max_step;
+      c.directions = o.directions, c.seed = o.seed;
+      PredictOptions circular_predict = predict;
+      if (o.shift_limit) circular_predict.limit = *o.shift_limit;
+      const CircularScores circular = evaluate_circular(*model, *dataset, c, circular_predict, &result.failures);
+      for (const auto& [name, values] : circular.kl) {
+        const data::ShiftDirection direction = data::parse_shift_direction(name);
+        for (size_t k = 0; k < values.size(); ++k)
+          score(runs::Metric::kCircularKl, values[k], direction, static_cast<int64_t>(k));
+        const auto& rates = circular.flip_rates.at(name);
+        for (size_t s = 0; s < rates.size(); ++s)
+          score(runs::Metric::kCircularFlipRate, rates[s], direction, static_cast<int64_t>(s + 1));
+      }
+      score(runs::Metric::kCircularConsistency, circular.consistency);
+      result.circular_shifts = shift_summaries(circular.kl, circular.flip_rates);
+      result.circular_consistency = circular.consistency;
     }
   }
   if (target.run && o.shard.rank == 0) {

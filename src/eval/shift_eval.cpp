@@ -96,4 +96,65 @@ double evaluate_consistency(const Classifier& classify, const data::Dataset& dat
   return eval::consistency(torch::cat(first), torch::cat(second));
 }
 
+CircularScores evaluate_circular(const Classifier& classify, const data::Dataset& dataset, const CircularOptions& circular,
+                                 const PredictOptions& options, std::vector<data::LoadFailure>* failures) {
+  WAVETWIN_CHECK(!circular.directions.empty(), "circular shifts: no direction; expected vertical, horizontal or diagonal");
+  WAVETWIN_CHECK(circular.max_shift >= 1 && circular.size >= 1, "circular shifts: max shift ", circular.max_shift,
+                 ", size ", circular.size, "; expected both >= 1");
+  const int64_t frames = circular.max_shift + 1, size = circular.size;
+  const int64_t max_step = circular.max_step > 0 ? circular.max_step : default_max_step(size);
+  WAVETWIN_CHECK(max_step < frames, "circular shifts: max step ", max_step, " for ", frames, " frames; expected < ",
+                 frames);
+  const int64_t directions = static_cast<int64_t>(circular.directions.size());
+  data::TransformOptions view = data::default_transform(false, size, dataset.channels());
+  std::tie(view.mean, view.std) = normalisation(circular.mean, circular.std, size, dataset.channels());
+  view.resize = circular.resize;
+
+  std::vector<std::vector<double>> kl_sums(directions, std::vector<double>(frames, 0.0));
+  std::vector<std::vector<torch::Tensor>> predictions(directions);
+  std::vector<torch::Tensor> first, second;
+  const int64_t images = predict_views(
+      classify, dataset, directions * frames + 2,
+      [&](const torch::Tensor& image, int64_t index) {
+        data::SampleRandom random(circular.seed, 0, static_cast<uint64_t>(circular.first_index + index));
+        const torch::Tensor x = data::transform_image(image, view, random);  // (C, size, size)
+        std::vector<torch::Tensor> views;
+        for (const auto direction : circular.directions) {
+          const int64_t dy = direction == data::ShiftDirection::kHorizontal ? 0 : 1;
+          const int64_t dx = direction == data::ShiftDirection::kVertical ? 0 : 1;
+          for (int64_t k = 0; k < frames; ++k) views.push_back(torch::roll(x, {k * dy, k * dx}, {1, 2}));
+        }
+        for (int draw = 0; draw < 2; ++draw) {
+          const int64_t dy = random.integer(0, size - 1), dx = random.integer(0, size - 1);
+          views.push_back(torch::roll(x, {dy, dx}, {1, 2}));
+        }
+        return torch::stack(views);
+      },
+      [&](const torch::Tensor& logits, const torch::Tensor&) {
+        const int64_t b = logits.size(0);
+        for (int64_t d = 0; d < directions; ++d) {
+          const torch::Tensor part = logits.narrow(1, d * frames, frames);
+          const std::vector<double> kl = kl_per_shift(part);
+          for (int64_t k = 0; k < frames; ++k) kl_sums[d][k] += kl[k] * static_cast<double>(b);
+          predictions[d].push_back(part.argmax(2));
+        }
+        const torch::Tensor top = logits.narrow(1, directions * frames, 2).argmax(2);
+        first.push_back(top.select(1, 0));
+        second.push_back(top.select(1, 1));
+      },
+      options, failures);
+
+  CircularScores scores;
+  scores.images = images;
+  for (int64_t d = 0; d < directions; ++d) {
+    const std::string name = data::shift_direction_name(circular.directions[d]);
+    std::vector<double> kl = kl_sums[d];
+    for (double& v : kl) v /= static_cast<double>(images);
+    scores.kl[name] = kl;
+    scores.flip_rates[name] = flip_rates(torch::cat(predictions[d]), max_step);
+  }
+  scores.consistency = eval::consistency(torch::cat(first), torch::cat(second));
+  return scores;
+}
+
 }  // namespace wavetwin::eval

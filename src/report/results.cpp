@@ -95,11 +95,12 @@ std::vector<ResultRow> paper_rows(const std::string& paper) {
 
 Table results_table(const std::vector<ResultRow>& rows) {
   Table table({"model", "source", "one-crop top-1", "one-crop top-5", "ten-crops top-1", "ten-crops top-5", "mFR",
-               "consistency"});
+               "consistency", "circular flip rate", "circular consistency"});
   for (const auto& r : rows) {
     table.add_row({r.model, r.source, percent_cell(r.onecrop_top1), percent_cell(r.onecrop_top5),
                    percent_cell(r.tencrops_top1), percent_cell(r.tencrops_top5),
-                   std::isnan(r.mfr) ? "-" : cell(std::round(r.mfr * 10) / 10, 4), percent_cell(r.consistency)});
+                   std::isnan(r.mfr) ? "-" : cell(std::round(r.mfr * 10) / 10, 4), percent_cell(r.consistency),
+                   percent_cell(r.circular_flip_rate), percent_cell(r.circular_consistency)});
   }
   return table;
 }

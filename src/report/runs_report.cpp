@@ -68,7 +68,8 @@ nlohmann::ordered_json rows_json(const std::vector<ResultRow>& rows, const std::
     // nlohmann-json writes the NaN of a missing score as null.
     list.push_back({{"model", r.model}, {"source", r.source}, {"onecrop_top1", r.onecrop_top1},
                     {"onecrop_top5", r.onecrop_top5}, {"tencrops_top1", r.tencrops_top1},
-                    {"tencrops_top5", r.tencrops_top5}, {"mfr", r.mfr}, {"consistency", r.consistency}});
+                    {"tencrops_top5", r.tencrops_top5}, {"mfr", r.mfr}, {"consistency", r.consistency},
+                    {"circular_flip_rate", r.circular_flip_rate}, {"circular_consistency", r.circular_consistency}});
   }
   return out;
 }
@@ -101,6 +102,15 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
     row.onecrop_top1 = r.get(Metric::kOnecropTop1), row.onecrop_top5 = r.get(Metric::kOnecropTop5);
     row.tencrops_top1 = r.get(Metric::kTencropsTop1), row.tencrops_top5 = r.get(Metric::kTencropsTop5);
     row.consistency = r.get(Metric::kConsistency);
+    row.circular_consistency = r.get(Metric::kCircularConsistency);
+    const auto circular_rates = r.series(Metric::kCircularFlipRate);
+    if (!circular_rates.empty()) {
+      double sum = 0;
+      for (const auto& [direction, values] : circular_rates) {
+        for (const double v : values) sum += 100 * v / static_cast<double>(values.size() * circular_rates.size());
+      }
+      row.circular_flip_rate = sum;
+    }
     const auto rates = r.series(Metric::kFlipRate);
     if (!rates.empty() && !reference_rates.empty()) {
       try {
@@ -141,7 +151,8 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
   md << "Errors in % on the " << (o.split == runs::Split::kTest ? "test set" : "held-out validation part")
      << " (lower is better); mFR normalised to " << report.reference
      << " = 100 (mean over directions of the ratio of mean flip rates); consistency: % of images whose top-1 "
-        "agrees on two random shifts (higher is better).";
+        "agrees on two random shifts (higher is better); circular flip rate and consistency: the same under circular "
+        "shifts of the centre crop (flip rate in %, mean over directions and steps).";
   if (o.paper) md << " Rows marked `paper` are the published numbers (normalised to AlexNet on ImageNet, "
                      "ResNet-18 on CIFAR-10).";
   md << "\n\n" << report.table << "\n";

@@ -16,6 +16,8 @@ const std::pair<Metric, const char*> kMetricNames[] = {
     {Metric::kConsistency, "consistency"},    {Metric::kKlPixelDivide, "kl_pixel_divide"},
     {Metric::kFlipRatePixelDivide, "flip_rate_pixel_divide"},
     {Metric::kReferenceQuirks, "reference_quirks"},
+    {Metric::kCircularKl, "circular_kl"},     {Metric::kCircularFlipRate, "circular_flip_rate"},
+    {Metric::kCircularConsistency, "circular_consistency"},
 };
 
 }  // namespace

@@ -589,7 +589,7 @@ TEST_F(CliTest, DemoRunsEndToEndOnATinyBudget) {
   std::string out;
   ASSERT_EQ(wavetwin("demo --budget 0.2 --epochs 1 --out " + dir_ + "/demo --cache " + dir_ + "/cache", &out), 0)
       << out;
-  for (const char* model : {"R18", "R18wy", "R18wy_mod", "R18zh3", "R18zh3wy_mod"}) {
+  for (const char* model : {"R18", "R18wy", "R18wy_mod", "R18zh3", "R18zh3wy_mod", "R18aps3", "R18aps3wy_mod"}) {
     EXPECT_NE(out.find(std::string("== evaluate ") + model), std::string::npos) << model;
   }
   for (const char* file : {"report/report.md", "report/results.csv", "theory/gamma.csv", "runs/wavetwin.db"}) {
@@ -599,7 +599,7 @@ TEST_F(CliTest, DemoRunsEndToEndOnATinyBudget) {
     EXPECT_TRUE(std::filesystem::exists(dir_ + "/demo/study/study.csv")) << out;  // on python3-skimage's photographs
   }
   const auto rows = read_csv(dir_ + "/demo/report/results.csv");
-  ASSERT_EQ(rows.size(), 6u);
+  ASSERT_EQ(rows.size(), 8u);
   // mFR normalised to the standard ResNet-18, unless a model this briefly trained never changes its mind.
   EXPECT_TRUE(rows[1][6] == "100" || out.find("the reference never flips") != std::string::npos) << out;
   for (size_t i = 1; i < rows.size(); ++i) EXPECT_NE(rows[i][2], "-") << rows[i][0];

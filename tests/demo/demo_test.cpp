@@ -1,4 +1,4 @@
-// tests/demo/demo_test.cpp: the demo workflow in-process on a tiny budget: five models trained, evaluated
+// tests/demo/demo_test.cpp: the demo workflow in-process on a tiny budget: seven models trained, evaluated
 // with every protocol and reported, the theory and the study written, each step shown to the observer; a
 // resumed demo keeps what is finished.
 #include "wavetwin/demo/demo.h"
@@ -35,13 +35,20 @@ TEST_F(DemoTest, TrainsEvaluatesReportsAndStudiesOnATinyBudget) {
     EXPECT_TRUE(r.recorded);
   };
   const DemoResult r = run_demo(o);
-  EXPECT_EQ(trained, 5);
-  EXPECT_EQ(evaluated, 5);
+  EXPECT_EQ(trained, 7);
+  EXPECT_EQ(evaluated, 7);
   EXPECT_EQ(r.train_images, 256);  // the least the demo trains on
   EXPECT_EQ(r.eval_images, 40);    // the least it evaluates on
-  ASSERT_EQ(r.report.rows.size(), 5u);
+  ASSERT_EQ(r.report.rows.size(), 7u);
   EXPECT_EQ(r.report.rows[0].model, "R18");
-  for (const auto& row : r.report.rows) EXPECT_FALSE(std::isnan(row.onecrop_top1)) << row.model;
+  for (const auto& row : r.report.rows) {
+    EXPECT_FALSE(std::isnan(row.onecrop_top1)) << row.model;
+    EXPECT_FALSE(std::isnan(row.circular_consistency)) << row.model;
+  }
+  // APS on the demo's 32 x 32 inputs is exactly invariant to circular shifts, trained or not.
+  EXPECT_EQ(r.report.rows[5].model, "R18aps3");
+  EXPECT_EQ(r.report.rows[5].circular_consistency, 100);
+  EXPECT_EQ(r.report.rows[5].circular_flip_rate, 0);
   for (const auto& e : r.evaluated) EXPECT_EQ(e.images, 40);
   ASSERT_TRUE(r.study.has_value());
   EXPECT_EQ(r.study->images, 1);

@@ -85,6 +85,20 @@ TEST_F(AuditTest, BatchAfterBatchEqualsEachProtocolOverAllImages) {
   c.size = 16, c.seed = 5;
   ASSERT_TRUE(r.consistency);
   EXPECT_NEAR(*r.consistency, evaluate_consistency(classifier(), *dataset_, c, predict), 1e-12);
+
+  CircularOptions circular;
+  circular.size = 16, circular.max_shift = 3, circular.max_step = 2, circular.directions = o.directions;
+  circular.seed = 5;
+  const CircularScores rolled = evaluate_circular(classifier(), *dataset_, circular, predict);
+  ASSERT_EQ(r.circular_kl.size(), 2u);
+  for (const auto& [name, values] : rolled.kl) {
+    ASSERT_EQ(r.circular_kl.at(name).size(), 4u);
+    for (size_t k = 0; k < values.size(); ++k) EXPECT_NEAR(r.circular_kl.at(name)[k], values[k], 1e-12 * (1 + values[k]));
+    for (size_t s = 0; s < 2; ++s) EXPECT_NEAR(r.circular_flip_rates.at(name)[s], rolled.flip_rates.at(name)[s], 1e-12);
+  }
+  ASSERT_EQ(r.circular_shifts.size(), 2u);
+  ASSERT_TRUE(r.circular_consistency);
+  EXPECT_NEAR(*r.circular_consistency, rolled.consistency, 1e-12);
 }
 
 TEST_F(AuditTest, ConsistencyDrawsFollowThePositionInTheStream) {

@@ -69,18 +69,19 @@ TEST_F(EvaluateRunTest, EveryProtocolRecordsTypedScoresOnce) {
   o.progress = [&](const std::string& label, int64_t, int64_t) { passes.insert(label); };
   const EvaluateRunResult r = evaluate_run(o);
   EXPECT_EQ(starts, 1);
-  EXPECT_EQ(passes, (std::set<std::string>{"onecrop", "tencrops", "shifts", "flip rates", "consistency"}));
+  EXPECT_EQ(passes, (std::set<std::string>{"onecrop", "tencrops", "shifts", "flip rates", "consistency", "circular"}));
   ASSERT_TRUE(r.recorded);
-  // 4 accuracy scores, consistency, 3 x 17 KL values (p = 2, M = 8), 3 x 4 flip rates, 3 protocol settings.
-  EXPECT_EQ(r.scores.size(), 4u + 1 + 51 + 12 + 3);
+  // 4 accuracy scores, consistency, 3 x 17 KL values (p = 2, M = 8), 3 x 4 flip rates, 3 protocol settings;
+  // circular: 3 x 9 KL values, 3 x 4 flip rates, consistency.
+  EXPECT_EQ(r.scores.size(), 4u + 1 + 51 + 12 + 3 + 27 + 12 + 1);
   EXPECT_EQ(r.kl_pixel_divide, 2);
   EXPECT_EQ(r.flip_rate_pixel_divide, 1);
   ASSERT_EQ(r.shifts.size(), 3u);
   runs::RunStore store(store_);
   const auto recorded = store.scores(r.run->id);
-  EXPECT_EQ(recorded.size(), 71u);
+  EXPECT_EQ(recorded.size(), 111u);
   evaluate_run(options());  // re-evaluating replaces
-  EXPECT_EQ(store.scores(r.run->id).size(), 71u);
+  EXPECT_EQ(store.scores(r.run->id).size(), 111u);
 
   // The same numbers as the protocols called directly on the best checkpoint.
   auto [model, data] = direct();
@@ -104,6 +105,16 @@ TEST_F(EvaluateRunTest, EveryProtocolRecordsTypedScoresOnce) {
   ConsistencyOptions c;
   c.size = 16;
   EXPECT_EQ(r.consistency, evaluate_consistency(*model, *data.val, c, predict));
+  CircularOptions circular;
+  circular.size = 16;
+  const CircularScores rolled = evaluate_circular(*model, *data.val, circular, predict);
+  EXPECT_EQ(r.circular_consistency, rolled.consistency);
+  for (const auto& [direction, values] : runs::score_series(recorded, Split::kVal, Metric::kCircularFlipRate))
+    EXPECT_EQ(values, rolled.flip_rates.at(data::shift_direction_name(direction)));
+  const auto circular_kls = runs::score_series(recorded, Split::kVal, Metric::kCircularKl);
+  ASSERT_EQ(circular_kls.size(), 3u);
+  for (const auto& [direction, values] : circular_kls)
+    EXPECT_EQ(values, rolled.kl.at(data::shift_direction_name(direction)));
 }
 
 TEST_F(EvaluateRunTest, OnePixelDivisionIsOnePassAndLooseCheckpointsAreNotRecorded) {

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 #include "support/support.h"
@@ -112,6 +113,74 @@ TEST_F(ShiftEvalTest, ConsistencyDependsOnlyOnTheSeed) {
   EXPECT_LE(a, 100);
   c.resize = 16;
   EXPECT_THROW_WITH(evaluate_consistency(model_, *dataset_, c, {}), "resize 16 for crops of 16");
+}
+
+// Circular shifts: the one-crop view rolled by k pixels per direction and by two random shifts, scored by hand
+// with a model that reads one pixel (position-sensitive); batches of any size give the same scores.
+TEST_F(ShiftEvalTest, CircularScoresAreThoseOfTheRolledViewsScoredByHand) {
+  const Classifier corner([](const torch::Tensor& x) { return x.select(3, 0).select(2, 0) * 7; });
+  CircularOptions c;
+  c.size = 16, c.resize = 20, c.max_shift = 5, c.max_step = 2, c.seed = 11;
+  c.directions = {data::ShiftDirection::kHorizontal, data::ShiftDirection::kDiagonal};
+  data::TransformOptions t = data::default_transform(false, 16, 3);
+  t.resize = 20;
+  std::map<std::string, std::vector<torch::Tensor>> logits;
+  std::vector<int64_t> agree;
+  for (int64_t i = 0; i < 5; ++i) {
+    data::SampleRandom random(11, 0, static_cast<uint64_t>(i));
+    const torch::Tensor x = data::transform_image(images_[i], t, random);
+    for (const auto direction : c.directions) {
+      const bool diagonal = direction == data::ShiftDirection::kDiagonal;
+      std::vector<torch::Tensor> frames;
+      for (int64_t k = 0; k <= 5; ++k) frames.push_back(torch::roll(x, {diagonal ? k : 0, k}, {1, 2}));
+      logits[data::shift_direction_name(direction)].push_back(corner(torch::stack(frames)));
+    }
+    std::vector<int64_t> top;
+    for (int draw = 0; draw < 2; ++draw) {
+      const int64_t dy = random.integer(0, 15), dx = random.integer(0, 15);
+      top.push_back(corner(torch::roll(x, {dy, dx}, {1, 2}).unsqueeze(0)).argmax(1).item<int64_t>());
+    }
+    agree.push_back(top[0] == top[1]);
+  }
+  for (const int64_t batch : {3, 100}) {
+    PredictOptions options;
+    options.batch = batch;
+    const CircularScores scores = evaluate_circular(corner, *dataset_, c, options);
+    EXPECT_EQ(scores.images, 5);
+    ASSERT_EQ(scores.kl.size(), 2u);
+    for (const auto& [name, per_image] : logits) {
+      const torch::Tensor all = torch::stack(per_image);  // (5, 6, 3)
+      const auto kl = kl_per_shift(all);
+      ASSERT_EQ(scores.kl.at(name).size(), 6u);
+      for (size_t k = 0; k < kl.size(); ++k) EXPECT_NEAR(scores.kl.at(name)[k], kl[k], 1e-7) << name << " " << k;
+      EXPECT_EQ(scores.flip_rates.at(name), flip_rates(all.argmax(2), 2)) << name;
+      EXPECT_GT(scores.kl.at(name)[1], 0) << name;
+    }
+    EXPECT_DOUBLE_EQ(scores.consistency, 100.0 * static_cast<double>(std::accumulate(agree.begin(), agree.end(), 0)) / 5);
+  }
+  c.max_step = 6;
+  EXPECT_THROW_WITH(evaluate_circular(corner, *dataset_, c, {}), "circular shifts: max step 6 for 6 frames");
+  c.directions.clear();
+  EXPECT_THROW_WITH(evaluate_circular(corner, *dataset_, c, {}), "circular shifts: no direction");
+}
+
+// A model of the whole image's mean is exactly invariant to circular shifts of any image, not to moving
+// windows: circular KL 0, flip rates 0 and consistency 100 on random pictures, where the windows flip.
+TEST_F(ShiftEvalTest, CircularShiftsSeparateCircularInvarianceFromTheWindows) {
+  CircularOptions c;
+  c.size = 16;
+  const CircularScores circular = evaluate_circular(model_, *dataset_, c, {});
+  for (const auto& [direction, kl] : circular.kl) {
+    ASSERT_EQ(kl.size(), 9u);
+    for (const double v : kl) EXPECT_NEAR(v, 0, 1e-9) << direction;
+    for (const double fr : circular.flip_rates.at(direction)) EXPECT_EQ(fr, 0) << direction;
+  }
+  EXPECT_DOUBLE_EQ(circular.consistency, 100);
+  ShiftOptions shifts;
+  shifts.size = 16;
+  double windows_kl = 0;
+  for (const auto& [direction, kl] : evaluate_shifts(model_, *dataset_, shifts, {}).kl) windows_kl += kl.back();
+  EXPECT_GT(windows_kl, 1e-6);
 }
 
 // The ranks' all-reduce within one process: `size` threads meet at every call and each receives the sum.

@@ -30,13 +30,14 @@ TEST(ResultsTest, PaperRowsAreTheTablesOfTheSecondPaper) {
 TEST(ResultsTest, TableHasThePapersColumnsAndDashesForMissingScores) {
   ResultRow ours;
   ours.model = "R18", ours.source = "wavetwin: resnet18";
-  ours.onecrop_top1 = 12.345, ours.mfr = 92.44, ours.consistency = 97.5;
+  ours.onecrop_top1 = 12.345, ours.mfr = 92.44, ours.consistency = 97.5, ours.circular_consistency = 100;
   const Table table = results_table({ours, paper_rows("cifar10").front()});
   EXPECT_EQ(table.columns(), (std::vector<std::string>{"model", "source", "one-crop top-1", "one-crop top-5",
-                                                       "ten-crops top-1", "ten-crops top-5", "mFR", "consistency"}));
+                                                       "ten-crops top-1", "ten-crops top-5", "mFR", "consistency",
+                                                       "circular flip rate", "circular consistency"}));
   ASSERT_EQ(table.rows().size(), 2u);
   EXPECT_EQ(table.rows()[0], (std::vector<std::string>{"R18", "wavetwin: resnet18", "12.35", "-", "-", "-", "92.4",
-                                                       "97.50"}));
+                                                       "97.50", "-", "100.00"}));
   EXPECT_EQ(table.rows()[1][1], "paper");
   EXPECT_NE(table.markdown().find("| R18C "), std::string::npos);
 }

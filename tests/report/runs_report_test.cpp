@@ -40,7 +40,12 @@ class RunsReportTest : public test::TempDirTest {
         scores.push_back({best, Split::kTest, Metric::kFlipRate, d, s, d == ShiftDirection::kVertical ? vertical : rate});
       }
       for (int64_t k = 0; k < 3; ++k) scores.push_back({best, Split::kTest, Metric::kKl, d, k, 0.1 * k});
+      // circular flip rates 0, rate, 2 rate, 3 rate: their mean 1.5 rate
+      for (int64_t s = 1; s <= 4; ++s) {
+        scores.push_back({best, Split::kTest, Metric::kCircularFlipRate, d, s, (s - 1) * rate});
+      }
     }
+    scores.push_back({best, Split::kTest, Metric::kCircularConsistency, {}, {}, consistency + 1});
     store.put_scores(id, scores);
   }
 };
@@ -61,6 +66,8 @@ TEST_F(RunsReportTest, PutsRunsBesideThePaperWithKnownFlipRates) {
   EXPECT_EQ(r.rows[0].onecrop_top1, 40);  // the best checkpoint's, not last's 99
   EXPECT_TRUE(std::isnan(r.rows[0].tencrops_top1));
   EXPECT_TRUE(std::isnan(r.rows[1].consistency));
+  EXPECT_NEAR(r.rows[0].circular_flip_rate, 100 * 1.5 * 0.2, 1e-12);
+  EXPECT_EQ(r.rows[0].circular_consistency, 91);
   EXPECT_NE(r.table.find("| 83.3 "), std::string::npos) << r.table;
   for (const char* file : {"report.md", "results.csv", "results.json", "training.gp", "kl.gp", "flip_rate.gp"}) {
     EXPECT_TRUE(std::filesystem::exists(dir_ + "/report/" + file)) << file;

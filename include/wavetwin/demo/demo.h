@@ -1,5 +1,5 @@
 // wavetwin/demo/demo.h: the main job as one workflow: the ResNet-18 family (standard, RMax twin, CMod twin,
-// blur-pooled, CMod twin with blur pooling) trained on the default data within a time budget, evaluated with
+// blur-pooled, CMod twin with blur pooling, APS, CMod twin with APS) trained on the default data within a time budget, evaluated with
 // every protocol and reported, then the theory map and the per-filter study on natural photographs. What
 // `wavetwin demo` and `make demo` run.
 #pragma once

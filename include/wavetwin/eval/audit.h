@@ -18,8 +18,10 @@
 
 namespace wavetwin::eval {
 
-enum class Protocol { kOnecrop, kTencrops, kShifts, kConsistency };
-/// "onecrop", "tencrops", "shifts", "consistency" <-> Protocol; parse_protocol throws wavetwin::Error.
+/// kCircular: KL, flip rates and consistency under circular shifts of the one-crop view (shift_eval.h).
+enum class Protocol { kOnecrop, kTencrops, kShifts, kConsistency, kCircular };
+/// "onecrop", "tencrops", "shifts", "consistency", "circular" <-> Protocol; parse_protocol throws
+/// wavetwin::Error.
 std::string protocol_name(Protocol protocol);
 Protocol parse_protocol(const std::string& name);
 /// Every protocol, in the order they run.
@@ -75,6 +77,11 @@ struct AuditResult {
   DirectionalFlipRates flip_rates;
   std::vector<ShiftSummary> shifts;
   std::optional<double> consistency;  ///< percent
+  /// Circular shifts: KL per shift k = 0..M, flip rates FR_1..FR_S (p = 1), their means, and consistency (%).
+  std::map<std::string, std::vector<double>> circular_kl;
+  DirectionalFlipRates circular_flip_rates;
+  std::vector<ShiftSummary> circular_shifts;
+  std::optional<double> circular_consistency;
 };
 
 /// Scores batch after batch; every score is a mean over images, so the result equals one pass over all of
@@ -103,6 +110,9 @@ class Audit {
   std::map<std::string, std::vector<double>> kl_sums_;
   DirectionalFlipRates flip_rate_sums_;
   double consistency_sum_ = 0;
+  std::map<std::string, std::vector<double>> circular_kl_sums_;
+  DirectionalFlipRates circular_flip_rate_sums_;
+  double circular_consistency_sum_ = 0;
 };
 
 }  // namespace wavetwin::eval

@@ -3,7 +3,8 @@
 //
 // Protocols (reference-system.md 7, peers.md 7): one-crop and ten-crops top-1 / top-5 errors; shifts, the
 // papers' two passes over the shifted windows, KL divergence per half-pixel shift (p = 2) and flip rates per
-// one-pixel step (p = 1); random-shift consistency. What `wavetwin eval` runs.
+// one-pixel step (p = 1); random-shift consistency; the same under circular shifts (circular). What
+// `wavetwin eval` runs.
 #pragma once
 
 #include <torch/types.h>
@@ -47,14 +48,15 @@ struct EvaluateRunOptions {
   std::optional<int64_t> holdout;
   /// Shorter side before the crops; 0: the protocols' defaults (eval/accuracy.h).
   int64_t onecrop_resize = 0, tencrops_resize = 0;
-  /// Shifts: largest shift M in pixels; flip rates for steps 1..max_step (0: the reference's default).
+  /// Shifts and circular shifts: largest shift M in pixels; flip rates for steps 1..max_step (0: the reference's
+  /// default).
   int64_t max_shift = 8, max_step = 0;
   /// Shifts: frames 1/p pixel apart for both KL and flip rates; nullopt: the papers' (KL p = 2, flip rates p = 1).
   std::optional<int64_t> pixel_divide;
   /// Evaluate this many images, evenly spaced (nullopt: all); shifts on `shift_limit` (nullopt: `limit`).
   std::optional<int64_t> limit, shift_limit;
   int64_t batch = 256;
-  /// Consistency: seed of the random shifts.
+  /// Consistency (crop-based and circular): seed of the random shifts.
   uint64_t seed = 0;
   /// Shifts: leave the windows unnormalised, as the reference.
   bool reference_quirks = false;
@@ -81,6 +83,8 @@ struct EvaluateRunResult {
   int64_t kl_pixel_divide = 0, flip_rate_pixel_divide = 0;
   std::vector<ShiftSummary> shifts;
   std::optional<double> consistency;
+  std::vector<ShiftSummary> circular_shifts;  ///< circular shifts: means per direction (p = 1)
+  std::optional<double> circular_consistency;
   std::vector<runs::Score> scores;          ///< every score, as recorded
   std::vector<data::LoadFailure> failures;  ///< image evaluations skipped (undecodable)
   bool recorded = false;                    ///< scores written into the run store (by rank 0 of a shard)

@@ -1,6 +1,6 @@
 // wavetwin/eval/shift_eval.h: a model on shifted inputs: the reference's shifted windows (reference-system.md
-// 7.2) scored by KL divergence per shift and flip rate per step (7.3, 7.4), and Zhang's random-shift
-// consistency (peers.md 7).
+// 7.2) scored by KL divergence per shift and flip rate per step (7.3, 7.4), Zhang's random-shift
+// consistency (peers.md 7), and the same measures under circular shifts (Chaman and Dokmanic's).
 #pragma once
 
 #include <torch/types.h>
@@ -64,5 +64,37 @@ struct ConsistencyOptions {
 /// the seed and the image's index.
 double evaluate_consistency(const Classifier& classify, const data::Dataset& dataset, const ConsistencyOptions& consistency,
                             const PredictOptions& options, std::vector<data::LoadFailure>* failures = nullptr);
+
+struct CircularOptions {
+  int64_t size = 224;
+  /// The one-crop view: the shorter side resized to this, then the centre crop of `size`; 0: the size itself.
+  int64_t resize = 0;
+  /// Frames k = 0..M: the view rolled circularly by k pixels (vertical: down, horizontal: right, diagonal:
+  /// both); flip rates for steps 1..max_step (0: default_max_step).
+  int64_t max_shift = 8, max_step = 0;
+  std::vector<data::ShiftDirection> directions = {data::ShiftDirection::kVertical, data::ShiftDirection::kHorizontal,
+                                                  data::ShiftDirection::kDiagonal};
+  /// Consistency: two circular shifts (dy, dx), each uniform over all size x size shifts, drawn from the seed
+  /// and the image's position (first_index + index) as ConsistencyOptions.
+  uint64_t seed = 0;
+  int64_t first_index = 0;
+  std::vector<double> mean, std;  ///< empty: the training's normalisation
+};
+
+struct CircularScores {
+  /// Per direction name: KL(p_0 || p_k) for k = 0..M.
+  std::map<std::string, std::vector<double>> kl;
+  /// Per direction name: FR_s for s = 1..S (steps in pixels).
+  DirectionalFlipRates flip_rates;
+  /// % of images whose top-1 agrees on two random circular shifts.
+  double consistency = 0;
+  int64_t images = 0;
+};
+
+/// The shift protocols with torch.roll of the whole one-crop view instead of moving windows: nothing enters
+/// or leaves the frame, so a model exactly invariant to circular shifts (APS) scores KL 0, flip rates 0 and
+/// consistency 100 %.
+CircularScores evaluate_circular(const Classifier& classify, const data::Dataset& dataset, const CircularOptions& circular,
+                                 const PredictOptions& options, std::vector<data::LoadFailure>* failures = nullptr);
 
 }  // namespace wavetwin::eval

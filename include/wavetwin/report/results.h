@@ -24,13 +24,16 @@ struct ResultRow {
   double tencrops_top1 = kMissing, tencrops_top5 = kMissing;
   double mfr = kMissing;          ///< normalised to the reference run (100)
   double consistency = kMissing;  ///< Zhang's, % agreeing
+  /// Under circular shifts: the mean flip rate (%, over directions and steps) and the consistency (%).
+  double circular_flip_rate = kMissing, circular_consistency = kMissing;
 };
 
 /// The papers' rows for "imagenet" or "cifar10" (from reference-scores.json, committed as data). Throws
 /// wavetwin::Error for another name.
 std::vector<ResultRow> paper_rows(const std::string& paper);
 
-/// The table in the papers' layout (errors in %, two decimals; "-" where missing).
+/// The table in the papers' layout (errors in %, two decimals; "-" where missing), then the circular-shift
+/// columns.
 Table results_table(const std::vector<ResultRow>& rows);
 
 /// What a run contributes to the figures.

@@ -30,6 +30,9 @@ enum class Metric {
   kKlPixelDivide,        ///< p of the KL frames
   kFlipRatePixelDivide,  ///< p of the flip-rate frames
   kReferenceQuirks,      ///< 1 when the shift windows were left unnormalised as in the reference, else 0
+  kCircularKl,           ///< mean KL(p_0 || p_k) at circular shift k (k = 0..M pixels), per direction
+  kCircularFlipRate,     ///< flip rate (fraction) at circular step s (s = 1..S), per direction
+  kCircularConsistency,  ///< % of images whose top-1 agrees on two random circular shifts
 };
 
 /// "test", "val" <-> Split; parse_split throws wavetwin::Error naming `what` for another name.
@@ -44,8 +47,8 @@ struct Score {
   std::string checkpoint;  ///< the checkpoint file evaluated
   Split split = Split::kTest;
   Metric metric = Metric::kOnecropTop1;
-  std::optional<data::ShiftDirection> direction;  ///< for kKl and kFlipRate
-  std::optional<int64_t> step;                    ///< for kKl (shift index k) and kFlipRate (step s)
+  std::optional<data::ShiftDirection> direction;  ///< for the KL and flip-rate metrics
+  std::optional<int64_t> step;                    ///< for KL (shift index k) and flip rates (step s)
   double value = 0;                               ///< NaN when it could not be computed (stored as NULL)
 };
 
