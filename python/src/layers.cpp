@@ -8,6 +8,7 @@
 #include "bindings.h"
 #include "wavetwin/error.h"
 #include "wavetwin/layers/adaptive_blurpool.h"
+#include "wavetwin/layers/aps.h"
 #include "wavetwin/layers/bias.h"
 #include "wavetwin/layers/blurpool.h"
 #include "wavetwin/layers/bn0.h"
@@ -109,6 +110,27 @@ void bind_layers(py::module_& m) {
            py::arg("padding") = "reflect", py::arg("joint_softmax") = true)
       .def("forward", &layers::AdaptiveBlurPoolImpl::forward, Release())
       .def("predict", &layers::AdaptiveBlurPoolImpl::predict, Release());
+  module_class<layers::ApsImpl>(m, "Aps")
+      .def(py::init([](int64_t channels, int64_t filter_size, int64_t stride, const std::string& norm,
+                       const std::string& padding) {
+             return std::make_shared<layers::ApsImpl>(layers::ApsOptions(channels)
+                                                          .filter_size(filter_size)
+                                                          .stride(stride)
+                                                          .norm(layers::parse_aps_norm(norm))
+                                                          .padding(layers::parse_blur_padding(padding)));
+           }),
+           py::arg("channels"), py::arg("filter_size") = 3, py::arg("stride") = 2, py::arg("norm") = "l2",
+           py::arg("padding") = "circular")
+      .def("forward", &layers::ApsImpl::forward, Release())
+      .def(
+          "forward_indexed",
+          [](layers::ApsImpl& self, const torch::Tensor& x) {
+            // A C++ tuple: the Python one is made once the GIL is held again.
+            const layers::ApsOutput out = self.forward_indexed(x);
+            return std::tuple<torch::Tensor, torch::Tensor>(out.output, out.indices);
+          },
+          Release())
+      .def("forward_with", &layers::ApsImpl::forward_with, Release());
 
   py::class_<layers::MixSection>(m, "MixSection", py::module_local())
       .def(py::init([](int64_t in, int64_t out, int64_t groups) { return layers::MixSection{in, out, groups}; }),

@@ -54,6 +54,25 @@ def test_modulus_bn0_bias_blurpool():
     assert adaptive(torch.randn(2, 8, 9, 9)).shape == (2, 8, 5, 5)
 
 
+def test_aps_keeps_the_component_of_largest_norm_and_the_shortcut_keeps_it_too():
+    aps = wavetwin.Aps(3, filter_size=1)
+    x = torch.randn(5, 3, 6, 8, dtype=torch.float64)
+    components = torch.stack([x[:, :, i::2, j::2] for i in (0, 1) for j in (0, 1)], 1)  # (N, 4, C, 3, 4)
+    expected = components.flatten(2).norm(dim=2).argmax(1)
+    y, indices = aps.forward_indexed(x)
+    assert torch.equal(indices, expected)
+    assert torch.equal(y, components[torch.arange(5), expected])
+    assert torch.equal(aps(x), y)
+    other = torch.randn(5, 3, 6, 8, dtype=torch.float64)
+    assert torch.equal(aps.forward_with(other, indices),
+                       torch.stack([other[:, :, i::2, j::2] for i in (0, 1) for j in (0, 1)], 1)[torch.arange(5), indices])
+    blurred = wavetwin.Aps(3, filter_size=3, norm="linf")
+    assert blurred(x.float()).shape == (5, 3, 3, 4)
+    assert list(blurred.state_dict()) == ["filter"] and not list(blurred.parameters())
+    with pytest.raises(ValueError, match="APS norm 'l3'; expected l2, l1 or linf"):
+        wavetwin.Aps(3, norm="l3")
+
+
 def test_train_and_eval_reach_the_cpp_module():
     bn = wavetwin.BN0(2)
     x = torch.rand(3, 2, 4, 4) + 1

@@ -10,7 +10,7 @@ import torch  # loads libtorch and its Python bindings before the extension
 
 from . import _C, data, functional, models, study
 from .dtcwt import DTCWTForward, DTCWTForward1d, DTCWTInverse, DTCWTInverse1d, ScatLayer
-from .layers import (AdaptiveBlurPool, Bias, BlurPool, BN0, CMod, MixSection, Modulus, RMax, TwinConv,
+from .layers import (AdaptiveBlurPool, Aps, Bias, BlurPool, BN0, CMod, MixSection, Modulus, RMax, TwinConv,
                      hilbert_kernels)
 from .wavelets import DtCwpt1d, DtCwpt2d, IDtCwpt1d, IDtCwpt2d, PacketInfo, packet_info
 from .workflows import audit, evaluate, normalized_mfr, report, train
@@ -18,7 +18,7 @@ from .workflows import audit, evaluate, normalized_mfr, report, train
 __all__ = [
     "DtCwpt2d", "IDtCwpt2d", "DtCwpt1d", "IDtCwpt1d", "PacketInfo", "packet_info",
     "DTCWTForward", "DTCWTInverse", "ScatLayer", "DTCWTForward1d", "DTCWTInverse1d",
-    "RMax", "CMod", "Modulus", "BN0", "Bias", "BlurPool", "AdaptiveBlurPool", "TwinConv", "MixSection",
+    "RMax", "CMod", "Modulus", "BN0", "Bias", "BlurPool", "AdaptiveBlurPool", "Aps", "TwinConv", "MixSection",
     "hilbert_kernels", "functional", "models", "study", "data",
     "train", "evaluate", "report", "audit", "normalized_mfr",
 ]

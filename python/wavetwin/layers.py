@@ -15,7 +15,7 @@ from . import _C
 from ._core import CppModule
 from .wavelets import dtcwpt_options
 
-__all__ = ["RMax", "CMod", "Modulus", "BN0", "Bias", "BlurPool", "AdaptiveBlurPool", "TwinConv", "MixSection",
+__all__ = ["RMax", "CMod", "Modulus", "BN0", "Bias", "BlurPool", "AdaptiveBlurPool", "Aps", "TwinConv", "MixSection",
            "hilbert_kernels"]
 
 MixSection = _C.MixSection
@@ -105,6 +105,27 @@ class AdaptiveBlurPool(CppModule):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self._cpp.forward(x)
+
+
+class Aps(CppModule):
+    """Chaman and Dokmanic's adaptive polyphase sampling: a circular binomial blur of size ``filter_size`` (1:
+    none), then, per sample, the polyphase component of the ``stride`` subsampling with the largest ``norm``
+    ("l2", "l1" or "linf"; ties to the first in the order (0, 0), (0, 1), (1, 0), (1, 1))."""
+
+    def __init__(self, channels: int, filter_size: int = 3, stride: int = 2, norm: str = "l2",
+                 padding: str = "circular") -> None:
+        super().__init__(_C.Aps(channels, filter_size, stride, norm, padding))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._cpp.forward(x)
+
+    def forward_indexed(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The output and the component chosen for each sample (N) int64."""
+        return self._cpp.forward_indexed(x)
+
+    def forward_with(self, x: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
+        """``x`` downsampled keeping the given components (a residual shortcut: its main path's)."""
+        return self._cpp.forward_with(x, indices)
 
 
 class TwinConv(CppModule):
