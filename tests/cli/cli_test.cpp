@@ -431,7 +431,7 @@ TEST_F(CliTest, TrainAndEvalOnTwoRanks) {
   ASSERT_EQ(wavetwin(eval + " --nproc 2", &out), 0) << out;
   const std::vector<runs::Score> shared = recorded();
   ASSERT_EQ(shared.size(), single.size());
-  ASSERT_EQ(single.size(), 71u);
+  ASSERT_EQ(single.size(), 111u);
   for (size_t i = 0; i < single.size(); ++i) {
     // float32 scores of the same images in batches of other sizes: equal to a few units of 1e-7.
     EXPECT_NEAR(shared[i].value, single[i].value, 1e-4 * std::max(1.0, std::abs(single[i].value)))
@@ -502,17 +502,20 @@ TEST_F(CliTest, EvalRecordsScoresOnceAndReportPutsRunsBesideThePaper) {
   EXPECT_NE(out.find("tencrops  top-1 error"), std::string::npos) << out;
   EXPECT_NE(out.find("shifts    diagonal   mean KL"), std::string::npos) << out;
   EXPECT_NE(out.find("consistency"), std::string::npos) << out;
+  EXPECT_NE(out.find("circular  vertical   mean KL"), std::string::npos) << out;
+  EXPECT_NE(out.find("circular consistency"), std::string::npos) << out;
   ASSERT_EQ(wavetwin("runs show a" + store, &out), 0) << out;
   const auto count = [](const std::string& text, const std::string& what) {
     size_t n = 0;
     for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
     return n;
   };
-  // 4 accuracy scores, consistency, 3 x 17 KL values, 3 x 4 flip rates, 3 protocol values.
-  EXPECT_EQ(count(out, " score "), 4u + 1 + 51 + 12 + 3) << out;
+  // 4 accuracy scores, consistency, 3 x 17 KL values, 3 x 4 flip rates, 3 protocol values; circular: 3 x 9
+  // KL values, 3 x 4 flip rates, consistency.
+  EXPECT_EQ(count(out, " score "), 4u + 1 + 51 + 12 + 3 + 27 + 12 + 1) << out;
   ASSERT_EQ(wavetwin("eval a" + eval, &out), 0) << out;  // re-evaluating replaces
   ASSERT_EQ(wavetwin("runs show a" + store, &out), 0) << out;
-  EXPECT_EQ(count(out, " score "), 71u);
+  EXPECT_EQ(count(out, " score "), 111u);
   ASSERT_EQ(wavetwin("eval b --split val --mode shifts --mode onecrop --pixel-divide 1 --max-shift 4" + store, &out), 0)
       << out;
   ASSERT_EQ(wavetwin("eval b --mode onecrop" + store, &out), 2);  // the folder has no test part
