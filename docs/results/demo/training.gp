@@ -4,44 +4,60 @@ set terminal pngcairo noenhanced size 1040,500 font 'DejaVu Sans,11'
 set output 'training.png'
 set datafile missing 'NaN'
 $panel0_series0 << EOD
-1 1.99671065
-2 0.936556085
+1 1.66563612
+2 0.957046931
 EOD
 $panel0_series1 << EOD
-1 1.7486817
-2 0.853592288
+1 1.63348125
+2 0.868090644
 EOD
 $panel0_series2 << EOD
-1 1.58132056
-2 0.806735465
+1 1.40654634
+2 0.793105419
 EOD
 $panel0_series3 << EOD
-1 1.70510384
-2 0.960897081
+1 2.07776458
+2 1.04595165
 EOD
 $panel0_series4 << EOD
-1 1.63461585
-2 0.834750847
+1 1.46465318
+2 0.811158413
+EOD
+$panel0_series5 << EOD
+1 2.1587313
+2 1.16344301
+EOD
+$panel0_series6 << EOD
+1 1.52005883
+2 0.900810779
 EOD
 $panel1_series0 << EOD
-1 60.7
-2 27.5
+1 48.1
+2 32
 EOD
 $panel1_series1 << EOD
-1 38.3
-2 21.5
+1 42.5
+2 23.8
 EOD
 $panel1_series2 << EOD
-1 27
-2 19.8
+1 27.3
+2 24.3
 EOD
 $panel1_series3 << EOD
-1 36.9
-2 30
+1 46.2
+2 30.7
 EOD
 $panel1_series4 << EOD
-1 60.9
-2 21.6
+1 29.2
+2 25.6
+EOD
+$panel1_series5 << EOD
+1 66
+2 39.3
+EOD
+$panel1_series6 << EOD
+1 36.8
+2 37.9
 EOD
 set multiplot layout 1,2 title 'Training' font ',14'
 
@@ -63,7 +79,9 @@ plot $panel0_series0 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#1f77b4
      $panel0_series1 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#ff7f0e' title 'R18wy', \
      $panel0_series2 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#2ca02c' title 'R18wy_mod', \
      $panel0_series3 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#d62728' title 'R18zh3', \
-     $panel0_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18zh3wy_mod'
+     $panel0_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18zh3wy_mod', \
+     $panel0_series5 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#8c564b' title 'R18aps3', \
+     $panel0_series6 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#e377c2' title 'R18aps3wy_mod'
 
 # panel 1
 set title 'validation top-1 error'
@@ -83,5 +101,7 @@ plot $panel1_series0 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#1f77b4
      $panel1_series1 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#ff7f0e' title 'R18wy', \
      $panel1_series2 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#2ca02c' title 'R18wy_mod', \
      $panel1_series3 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#d62728' title 'R18zh3', \
-     $panel1_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18zh3wy_mod'
+     $panel1_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18zh3wy_mod', \
+     $panel1_series5 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#8c564b' title 'R18aps3', \
+     $panel1_series6 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#e377c2' title 'R18aps3wy_mod'
 unset multiplot
