@@ -1,0 +1,352 @@
+# wavetwin figure: run `gnuplot THIS_FILE` to draw it again.
+set encoding utf8
+set terminal pngcairo noenhanced size 1560,500 font 'DejaVu Sans,11'
+set output 'kl.png'
+set datafile missing 'NaN'
+$panel0_series0 << EOD
+0 0
+0.5 0.00222581231
+1 0.00774036566
+1.5 0.0217378481
+2 0.0369581032
+2.5 0.0539982448
+3 0.0676135513
+3.5 0.0802891141
+4 0.092171389
+4.5 0.105942638
+5 0.120655639
+5.5 0.136873157
+6 0.154135198
+6.5 0.171752908
+7 0.190535127
+7.5 0.20963866
+8 0.226773928
+EOD
+$panel0_series1 << EOD
+0 0
+0.5 0.00573530053
+1 0.0148610648
+1.5 0.0224372423
+2 0.0285773106
+2.5 0.0426637915
+3 0.0604976002
+3.5 0.0742355701
+4 0.0846954647
+4.5 0.104738855
+5 0.127785815
+5.5 0.145565565
+6 0.161444214
+6.5 0.181103162
+7 0.198522458
+7.5 0.212650243
+8 0.233231514
+EOD
+$panel0_series2 << EOD
+0 0
+0.5 0.00173274036
+1 0.00682918927
+1.5 0.0145848585
+2 0.0240570854
+2.5 0.0355303728
+3 0.0486314102
+3.5 0.061576896
+4 0.0733671341
+4.5 0.0869466846
+5 0.103594093
+5.5 0.121270528
+6 0.140261788
+6.5 0.159891604
+7 0.178118143
+7.5 0.195294205
+8 0.212338332
+EOD
+$panel0_series3 << EOD
+0 0
+0.5 0.000615003967
+1 0.00235572877
+1.5 0.00519003787
+2 0.00885134385
+2.5 0.0131448887
+3 0.0180053278
+3.5 0.023282385
+4 0.0283311533
+4.5 0.0332345691
+5 0.037758007
+5.5 0.0427295873
+6 0.0482604087
+6.5 0.0548538672
+7 0.0616296431
+7.5 0.0688397912
+8 0.0755173058
+EOD
+$panel0_series4 << EOD
+0 0
+0.5 0.00154521897
+1 0.00561695875
+1.5 0.011394544
+2 0.0181306513
+2.5 0.0281958335
+3 0.0362010337
+3.5 0.0394984288
+4 0.0425449375
+4.5 0.0491535821
+5 0.0552708233
+5.5 0.0613264765
+6 0.0662262724
+6.5 0.0705611669
+7 0.0760869942
+7.5 0.0834686962
+8 0.0912377131
+EOD
+$panel1_series0 << EOD
+0 0
+0.5 0.00112552933
+1 0.00413446887
+1.5 0.00782195842
+2 0.0122697614
+2.5 0.0174073708
+3 0.0232203252
+3.5 0.0288880298
+4 0.0345514804
+4.5 0.0405815146
+5 0.0476206821
+5.5 0.0544372734
+6 0.0618872396
+6.5 0.0704391134
+7 0.0789279109
+7.5 0.0870045561
+8 0.0956025756
+EOD
+$panel1_series1 << EOD
+0 0
+0.5 0.00784150232
+1 0.0191268766
+1.5 0.0208806669
+2 0.0239008797
+2.5 0.031932507
+3 0.0429228946
+3.5 0.0429192261
+4 0.0422612099
+4.5 0.0549148577
+5 0.0694328567
+5.5 0.0738700049
+6 0.0750093484
+6.5 0.0876374615
+7 0.100291385
+7.5 0.104022648
+8 0.103401314
+EOD
+$panel1_series2 << EOD
+0 0
+0.5 0.00126889083
+1 0.00528640662
+1.5 0.010483684
+2 0.0151051276
+2.5 0.0195044037
+3 0.0236802661
+3.5 0.0283544025
+4 0.0334514097
+4.5 0.039113492
+5 0.0457491833
+5.5 0.0523472487
+6 0.0585560103
+6.5 0.0653855208
+7 0.0727115971
+7.5 0.0803546697
+8 0.0880998996
+EOD
+$panel1_series3 << EOD
+0 0
+0.5 0.000376627909
+1 0.00134281719
+1.5 0.00278763964
+2 0.00455076999
+2.5 0.00655693663
+3 0.00888632935
+3.5 0.0122351484
+4 0.0166992946
+4.5 0.0225565612
+5 0.0294096731
+5.5 0.0362749018
+6 0.0423571511
+6.5 0.0483896801
+7 0.0545087994
+7.5 0.0615365214
+8 0.0687112847
+EOD
+$panel1_series4 << EOD
+0 0
+0.5 0.0063550243
+1 0.0124318604
+1.5 0.01873397
+2 0.0241140624
+2.5 0.0287736807
+3 0.032995289
+3.5 0.0383929179
+4 0.0405429927
+4.5 0.0433060535
+5 0.0466812285
+5.5 0.0501464358
+6 0.0525711246
+6.5 0.055053043
+7 0.0570644386
+7.5 0.0612513354
+8 0.0659244551
+EOD
+$panel2_series0 << EOD
+0 0
+0.5 0.00311376925
+1 0.0114598977
+1.5 0.0300789387
+2 0.0521369184
+2.5 0.0752563174
+3 0.0961031017
+3.5 0.114362174
+4 0.131868233
+4.5 0.150425705
+5 0.170458472
+5.5 0.189847411
+6 0.208394862
+6.5 0.225190929
+7 0.243159397
+7.5 0.260107056
+8 0.279288241
+EOD
+$panel2_series1 << EOD
+0 0
+0.5 0.0112042115
+1 0.0225768622
+1.5 0.0396730181
+2 0.0545227384
+2.5 0.0788817605
+3 0.0962639932
+3.5 0.118326422
+4 0.135280047
+4.5 0.167357144
+5 0.196214108
+5.5 0.22289069
+6 0.242811801
+6.5 0.275481752
+7 0.296726804
+7.5 0.317115038
+8 0.336925536
+EOD
+$panel2_series2 << EOD
+0 0
+0.5 0.00295437488
+1 0.0116243223
+1.5 0.0233360414
+2 0.0364221383
+2.5 0.0523121088
+3 0.0680524012
+3.5 0.08549569
+4 0.103083414
+4.5 0.124037827
+5 0.146593068
+5.5 0.173817973
+6 0.203857765
+6.5 0.230980708
+7 0.253337064
+7.5 0.273509216
+8 0.292513963
+EOD
+$panel2_series3 << EOD
+0 0
+0.5 0.00108239719
+1 0.00417808617
+1.5 0.0083760541
+2 0.0136901606
+2.5 0.0195798561
+3 0.0262730818
+3.5 0.0333186138
+4 0.0409648275
+4.5 0.0498033296
+5 0.0592317089
+5.5 0.068757274
+6 0.0782403775
+6.5 0.0889420215
+7 0.0998673178
+7.5 0.111537945
+8 0.124599165
+EOD
+$panel2_series4 << EOD
+0 0
+0.5 0.00731829258
+1 0.0150831745
+1.5 0.0222598317
+2 0.0332213875
+2.5 0.0435322784
+3 0.0548178881
+3.5 0.0672149307
+4 0.0752137415
+4.5 0.085734469
+5 0.0967966308
+5.5 0.10668912
+6 0.116295207
+6.5 0.122764286
+7 0.131056403
+7.5 0.142447761
+8 0.153557146
+EOD
+set multiplot layout 1,3 title 'KL divergence between the unshifted and the shifted input' font ',14'
+
+# panel 0
+set title 'vertical'
+set xlabel 'shift (pixels)'
+set xrange [*:*]
+set xtics autofreq
+unset logscale x
+set ylabel 'mean KL(p_0 || p_k)'
+set yrange [0:*]
+set ytics autofreq
+unset logscale y
+set size noratio
+set key top left opaque box width 2
+set grid front
+unset colorbox
+plot $panel0_series0 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#1f77b4' title 'R18C', \
+     $panel0_series1 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#ff7f0e' title 'R18wyC', \
+     $panel0_series2 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#2ca02c' title 'R18wyC_mod', \
+     $panel0_series3 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#d62728' title 'R18aps3C', \
+     $panel0_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18aps3wyC_mod'
+
+# panel 1
+set title 'horizontal'
+set xlabel 'shift (pixels)'
+set xrange [*:*]
+set xtics autofreq
+unset logscale x
+set ylabel 'mean KL(p_0 || p_k)'
+set yrange [0:*]
+set ytics autofreq
+unset logscale y
+set size noratio
+set key top left opaque box width 2
+set grid front
+unset colorbox
+plot $panel1_series0 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#1f77b4' title 'R18C', \
+     $panel1_series1 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#ff7f0e' title 'R18wyC', \
+     $panel1_series2 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#2ca02c' title 'R18wyC_mod', \
+     $panel1_series3 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#d62728' title 'R18aps3C', \
+     $panel1_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18aps3wyC_mod'
+
+# panel 2
+set title 'diagonal'
+set xlabel 'shift (pixels)'
+set xrange [*:*]
+set xtics autofreq
+unset logscale x
+set ylabel 'mean KL(p_0 || p_k)'
+set yrange [0:*]
+set ytics autofreq
+unset logscale y
+set size noratio
+set key top left opaque box width 2
+set grid front
+unset colorbox
+plot $panel2_series0 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#1f77b4' title 'R18C', \
+     $panel2_series1 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#ff7f0e' title 'R18wyC', \
+     $panel2_series2 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#2ca02c' title 'R18wyC_mod', \
+     $panel2_series3 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#d62728' title 'R18aps3C', \
+     $panel2_series4 using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#9467bd' title 'R18aps3wyC_mod'
+unset multiplot
