@@ -116,6 +116,16 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
                          std::optional<int64_t> step = {}) {
     result.scores.push_back({target.checkpoint, o.split, metric, direction, step, value});
   };
+  // KL per direction and shift index k, flip rates per direction and step s.
+  const auto score_series = [&](runs::Metric kl_metric, const std::map<std::string, std::vector<double>>& kl,
+                                runs::Metric rate_metric, const DirectionalFlipRates& rates) {
+    for (const auto& [name, values] : kl) {
+      const data::ShiftDirection direction = data::parse_shift_direction(name);
+      for (size_t k = 0; k < values.size(); ++k) score(kl_metric, values[k], direction, static_cast<int64_t>(k));
+      const auto& steps = rates.at(name);
+      for (size_t s = 0; s < steps.size(); ++s) score(rate_metric, steps[s], direction, static_cast<int64_t>(s + 1));
+    }
+  };
   const auto progress = [&](const std::string& label) -> std::function<void(int64_t, int64_t)> {
     if (!o.progress) return {};
     return [&o, label](int64_t done, int64_t total) { o.progress(label, done, total); };
@@ -160,14 +170,7 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
       score(runs::Metric::kKlPixelDivide, static_cast<double>(kl_divide));
       score(runs::Metric::kFlipRatePixelDivide, static_cast<double>(fr_divide));
       score(runs::Metric::kReferenceQuirks, o.reference_quirks ? 1 : 0);
-      for (const auto& [name, values] : kl.kl) {
-        const data::ShiftDirection direction = data::parse_shift_direction(name);
-        for (size_t k = 0; k < values.size(); ++k)
-          score(runs::Metric::kKl, values[k], direction, static_cast<int64_t>(k));
-        const auto& rates = fr.flip_rates.at(name);
-        for (size_t s = 0; s < rates.size(); ++s)
-          score(runs::Metric::kFlipRate, rates[s], direction, static_cast<int64_t>(s + 1));
-      }
+      score_series(runs::Metric::kKl, kl.kl, runs::Metric::kFlipRate, fr.flip_rates);
       result.shifts = shift_summaries(kl.kl, fr.flip_rates);
     } else if (protocol == Protocol::kConsistency) {
       ConsistencyOptions c;
@@ -181,14 +184,7 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
       PredictOptions circular_predict = predict;
       if (o.shift_limit) circular_predict.limit = *o.shift_limit;
       const CircularScores circular = evaluate_circular(*model, *dataset, c, circular_predict, &result.failures);
-      for (const auto& [name, values] : circular.kl) {
-        const data::ShiftDirection direction = data::parse_shift_direction(name);
-        for (size_t k = 0; k < values.size(); ++k)
-          score(runs::Metric::kCircularKl, values[k], direction, static_cast<int64_t>(k));
-        const auto& rates = circular.flip_rates.at(name);
-        for (size_t s = 0; s < rates.size(); ++s)
-          score(runs::Metric::kCircularFlipRate, rates[s], direction, static_cast<int64_t>(s + 1));
-      }
+      score_series(runs::Metric::kCircularKl, circular.kl, runs::Metric::kCircularFlipRate, circular.flip_rates);
       score(runs::Metric::kCircularConsistency, circular.consistency);
       result.circular_shifts = shift_summaries(circular.kl, circular.flip_rates);
       result.circular_consistency = circular.consistency;

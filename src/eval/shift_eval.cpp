@@ -19,6 +19,39 @@ std::pair<std::vector<double>, std::vector<double>> normalisation(const std::vec
   return {mean.empty() ? t.mean : mean, std.empty() ? t.std : std};
 }
 
+// KL per frame and predictions of D directions x F frames of each image, accumulated chunk by chunk.
+class FrameScores {
+ public:
+  FrameScores(int64_t directions, int64_t frames)
+      : frames_(frames), kl_sums_(directions, std::vector<double>(frames, 0.0)), predictions_(directions) {}
+  // logits (B, views, classes): direction d's frames at views d F .. d F + F - 1.
+  void add(const torch::Tensor& logits) {
+    const auto b = static_cast<double>(logits.size(0));
+    for (size_t d = 0; d < kl_sums_.size(); ++d) {
+      const torch::Tensor part = logits.narrow(1, static_cast<int64_t>(d) * frames_, frames_);
+      const std::vector<double> kl = kl_per_shift(part);
+      for (int64_t k = 0; k < frames_; ++k) kl_sums_[d][k] += kl[k] * b;
+      predictions_[d].push_back(part.argmax(2));
+    }
+  }
+  // Mean KL per frame and FR_1..FR_max_step, per direction name.
+  void finish(const std::vector<data::ShiftDirection>& directions, int64_t images, int64_t max_step,
+              std::map<std::string, std::vector<double>>& kl, DirectionalFlipRates& rates) const {
+    for (size_t d = 0; d < directions.size(); ++d) {
+      const std::string name = data::shift_direction_name(directions[d]);
+      std::vector<double> means = kl_sums_[d];
+      for (double& v : means) v /= static_cast<double>(images);
+      kl[name] = means;
+      rates[name] = flip_rates(torch::cat(predictions_[d]), max_step);
+    }
+  }
+
+ private:
+  int64_t frames_;
+  std::vector<std::vector<double>> kl_sums_;
+  std::vector<std::vector<torch::Tensor>> predictions_;
+};
+
 }  // namespace
 
 ShiftScores evaluate_shifts(const Classifier& classify, const data::Dataset& dataset, const ShiftOptions& shifts,
@@ -33,8 +66,7 @@ ShiftScores evaluate_shifts(const Classifier& classify, const data::Dataset& dat
   auto [mean, std] = normalisation(shifts.mean, shifts.std, shifts.size, dataset.channels());
   if (shifts.reference_quirks) mean = {0.0}, std = {1.0};
 
-  std::vector<std::vector<double>> kl_sums(directions, std::vector<double>(frames, 0.0));
-  std::vector<std::vector<torch::Tensor>> predictions(directions);
+  FrameScores frame_scores(directions, frames);
   const int64_t images = predict_views(
       classify, dataset, directions * frames,
       [&](const torch::Tensor& image, int64_t) {
@@ -45,26 +77,11 @@ ShiftScores evaluate_shifts(const Classifier& classify, const data::Dataset& dat
         }
         return torch::stack(views);
       },
-      [&](const torch::Tensor& logits, const torch::Tensor&) {
-        const int64_t b = logits.size(0);
-        for (int64_t d = 0; d < directions; ++d) {
-          const torch::Tensor part = logits.narrow(1, d * frames, frames);
-          const std::vector<double> kl = kl_per_shift(part);
-          for (int64_t k = 0; k < frames; ++k) kl_sums[d][k] += kl[k] * static_cast<double>(b);
-          predictions[d].push_back(part.argmax(2));
-        }
-      },
-      options, failures);
+      [&](const torch::Tensor& logits, const torch::Tensor&) { frame_scores.add(logits); }, options, failures);
 
   ShiftScores scores;
   scores.images = images;
-  for (int64_t d = 0; d < directions; ++d) {
-    const std::string name = data::shift_direction_name(shifts.directions[d]);
-    std::vector<double> kl = kl_sums[d];
-    for (double& v : kl) v /= static_cast<double>(images);
-    scores.kl[name] = kl;
-    scores.flip_rates[name] = flip_rates(torch::cat(predictions[d]), max_step);
-  }
+  frame_scores.finish(shifts.directions, images, max_step, scores.kl, scores.flip_rates);
   return scores;
 }
 
@@ -110,8 +127,7 @@ CircularScores evaluate_circular(const Classifier& classify, const data::Dataset
   std::tie(view.mean, view.std) = normalisation(circular.mean, circular.std, size, dataset.channels());
   view.resize = circular.resize;
 
-  std::vector<std::vector<double>> kl_sums(directions, std::vector<double>(frames, 0.0));
-  std::vector<std::vector<torch::Tensor>> predictions(directions);
+  FrameScores frame_scores(directions, frames);
   std::vector<torch::Tensor> first, second;
   const int64_t images = predict_views(
       classify, dataset, directions * frames + 2,
@@ -131,13 +147,7 @@ CircularScores evaluate_circular(const Classifier& classify, const data::Dataset
         return torch::stack(views);
       },
       [&](const torch::Tensor& logits, const torch::Tensor&) {
-        const int64_t b = logits.size(0);
-        for (int64_t d = 0; d < directions; ++d) {
-          const torch::Tensor part = logits.narrow(1, d * frames, frames);
-          const std::vector<double> kl = kl_per_shift(part);
-          for (int64_t k = 0; k < frames; ++k) kl_sums[d][k] += kl[k] * static_cast<double>(b);
-          predictions[d].push_back(part.argmax(2));
-        }
+        frame_scores.add(logits);
         const torch::Tensor top = logits.narrow(1, directions * frames, 2).argmax(2);
         first.push_back(top.select(1, 0));
         second.push_back(top.select(1, 1));
@@ -146,13 +156,7 @@ CircularScores evaluate_circular(const Classifier& classify, const data::Dataset
 
   CircularScores scores;
   scores.images = images;
-  for (int64_t d = 0; d < directions; ++d) {
-    const std::string name = data::shift_direction_name(circular.directions[d]);
-    std::vector<double> kl = kl_sums[d];
-    for (double& v : kl) v /= static_cast<double>(images);
-    scores.kl[name] = kl;
-    scores.flip_rates[name] = flip_rates(torch::cat(predictions[d]), max_step);
-  }
+  frame_scores.finish(circular.directions, images, max_step, scores.kl, scores.flip_rates);
   scores.consistency = eval::consistency(torch::cat(first), torch::cat(second));
   return scores;
 }
