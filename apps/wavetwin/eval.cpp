@@ -1,6 +1,7 @@
 // apps/wavetwin/eval.cpp: `wavetwin eval`: flags to eval::EvaluateRunOptions, the scores printed.
 #include <ATen/Parallel.h>
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -47,7 +48,7 @@ void run(EvalFlags& f) {
   if (f.holdout) o.holdout = *f.holdout >= 0 ? f.holdout : std::nullopt;
   if (f.limit > 0) o.limit = f.limit;
   if (f.shift_limit > 0) o.shift_limit = f.shift_limit;
-  o.seed = static_cast<uint64_t>(f.seed);
+  o.seed = o.bootstrap.seed = static_cast<uint64_t>(f.seed);
   o.on_start = print_eval_start;
   o.progress = progress_lines("eval");
   print_evaluated(eval::evaluate_run(o));
@@ -63,28 +64,54 @@ void print_eval_start(const eval::EvaluateRunResult& r) {
   std::fflush(stdout);
 }
 
+namespace {
+
+// " [low, high]" with `decimals` decimals, times `scale`; empty without an interval.
+std::string interval_text(const std::optional<eval::Interval>& interval, int decimals, double scale = 1) {
+  if (!interval || std::isnan(interval->low)) return "";
+  char text[96];
+  std::snprintf(text, sizeof text, " [%.*f, %.*f]", decimals, scale * interval->low, decimals, scale * interval->high);
+  return text;
+}
+
+}  // namespace
+
 void print_evaluated(const eval::EvaluateRunResult& r) {
+  using runs::Metric;
   for (const auto& [name, e] : {std::pair{"onecrop", r.onecrop}, std::pair{"tencrops", r.tencrops}}) {
     if (e) {
-      std::printf("%-9s top-1 error %.2f %%, top-5 error %.2f %% (%lld images)\n", name, e->top1, e->top5,
+      const bool one = std::string(name) == "onecrop";
+      std::printf("%-9s top-1 error %.2f %%%s, top-5 error %.2f %%%s (%lld images)\n", name, e->top1,
+                  interval_text(score_interval(r, one ? Metric::kOnecropTop1 : Metric::kTencropsTop1), 2).c_str(),
+                  e->top5,
+                  interval_text(score_interval(r, one ? Metric::kOnecropTop5 : Metric::kTencropsTop5), 2).c_str(),
                   static_cast<long long>(e->images));
     }
   }
   for (const auto& s : r.shifts) {
-    std::printf("shifts    %-10s mean KL %.5f (p = %lld), mean flip rate %.2f %% (p = %lld, %lld steps)\n",
-                data::shift_direction_name(s.direction).c_str(), s.mean_kl, static_cast<long long>(r.kl_pixel_divide),
-                100 * s.mean_flip_rate, static_cast<long long>(r.flip_rate_pixel_divide),
-                static_cast<long long>(s.steps));
+    std::printf("shifts    %-10s mean KL %.5f%s (p = %lld), mean flip rate %.2f %%%s (p = %lld, %lld steps)\n",
+                data::shift_direction_name(s.direction).c_str(), s.mean_kl, interval_text(s.mean_kl_interval, 5).c_str(),
+                static_cast<long long>(r.kl_pixel_divide), 100 * s.mean_flip_rate,
+                interval_text(s.mean_flip_rate_interval, 2, 100).c_str(),
+                static_cast<long long>(r.flip_rate_pixel_divide), static_cast<long long>(s.steps));
   }
-  if (r.consistency) std::printf("consistency %.2f %% of top-1 predictions agree on two random shifts\n", *r.consistency);
+  if (r.consistency) {
+    std::printf("consistency %.2f %%%s of top-1 predictions agree on two random shifts\n", *r.consistency,
+                interval_text(score_interval(r, Metric::kConsistency), 2).c_str());
+  }
   for (const auto& s : r.circular_shifts) {
-    std::printf("circular  %-10s mean KL %.5f, mean flip rate %.2f %% (%lld steps)\n",
-                data::shift_direction_name(s.direction).c_str(), s.mean_kl, 100 * s.mean_flip_rate,
+    std::printf("circular  %-10s mean KL %.5f%s, mean flip rate %.2f %%%s (%lld steps)\n",
+                data::shift_direction_name(s.direction).c_str(), s.mean_kl, interval_text(s.mean_kl_interval, 5).c_str(),
+                100 * s.mean_flip_rate, interval_text(s.mean_flip_rate_interval, 2, 100).c_str(),
                 static_cast<long long>(s.steps));
   }
   if (r.circular_consistency) {
-    std::printf("circular consistency %.2f %% of top-1 predictions agree on two random circular shifts\n",
-                *r.circular_consistency);
+    std::printf("circular consistency %.2f %%%s of top-1 predictions agree on two random circular shifts\n",
+                *r.circular_consistency, interval_text(score_interval(r, Metric::kCircularConsistency), 2).c_str());
+  }
+  if (r.confidence_level > 0) {
+    std::printf("[low, high]: %g %% percentile bootstrap intervals over the evaluated images\n",
+                100 * r.confidence_level);
   }
   if (!r.failures.empty()) {
     std::fprintf(stderr, "eval: %zu image evaluations skipped (undecodable), the first: %s: %s\n", r.failures.size(),
@@ -115,7 +142,9 @@ Runner add_eval(CLI::App& app) {
   sub->add_flag("--reference-quirks", o.reference_quirks, "Shifts: leave the windows unnormalised, as the reference (reproduces its numbers)");
   sub->add_option("--limit", f->limit, "Evaluate N images, evenly spaced over the split (0: all)")->check(kNonNegative);
   sub->add_option("--shift-limit", f->shift_limit, "Shifts and circular shifts: N images (default: --limit)")->check(kNonNegative);
-  sub->add_option("--seed", f->seed, "Consistency (crop-based and circular): seed of the random shifts");
+  sub->add_option("--seed", f->seed, "Consistency (crop-based and circular): seed of the random shifts, and of the bootstrap");
+  sub->add_option("--resamples", o.bootstrap.resamples, "Bootstrap resamples of the images for every score's confidence interval (0: no intervals)")->capture_default_str()->check(kNonNegative);
+  sub->add_option("--confidence", o.bootstrap.level, "Confidence level of the intervals")->capture_default_str()->check(CLI::Range(0.5, 0.999));
   sub->add_option("--batch", o.batch, "Inputs per forward pass")->capture_default_str()->check(CLI::Range(1, 65536));
   sub->add_option("--threads", f->threads, "Compute threads (default: all cores)");
   sub->add_option("--device", f->device, "cpu, or cuda when built against a CUDA libtorch")->capture_default_str();

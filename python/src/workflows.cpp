@@ -6,6 +6,7 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,12 @@ std::vector<std::string> failure_lines(const std::vector<data::LoadFailure>& fai
   return out;
 }
 
+// An interval as (low, high), None where it was not computed.
+std::optional<std::pair<double, double>> interval(const eval::Interval& i) {
+  if (std::isnan(i.low)) return std::nullopt;
+  return std::pair{i.low, i.high};
+}
+
 }  // namespace
 
 void bind_data(py::module_& m) {
@@ -116,7 +123,10 @@ void bind_eval(py::module_& m) {
       .def_property_readonly("direction", [](const eval::ShiftSummary& s) { return data::shift_direction_name(s.direction); })
       .def_readonly("mean_kl", &eval::ShiftSummary::mean_kl)
       .def_readonly("mean_flip_rate", &eval::ShiftSummary::mean_flip_rate)
-      .def_readonly("steps", &eval::ShiftSummary::steps);
+      .def_readonly("steps", &eval::ShiftSummary::steps)
+      .def_property_readonly("mean_kl_interval", [](const eval::ShiftSummary& s) { return interval(s.mean_kl_interval); })
+      .def_property_readonly("mean_flip_rate_interval",
+                             [](const eval::ShiftSummary& s) { return interval(s.mean_flip_rate_interval); });
   py::class_<eval::AuditResult>(m, "AuditResult", py::module_local())
       .def_readonly("images", &eval::AuditResult::images)
       .def_readonly("onecrop", &eval::AuditResult::onecrop)
@@ -173,7 +183,11 @@ void bind_eval(py::module_& m) {
                                return data::shift_direction_name(*s.direction);
                              })
       .def_readonly("step", &runs::Score::step)
-      .def_readonly("value", &runs::Score::value);
+      .def_readonly("value", &runs::Score::value)
+      .def_readonly("low", &runs::Score::low)
+      .def_readonly("high", &runs::Score::high)
+      .def_readonly("images", &runs::Score::images)
+      .def_readonly("per_image", &runs::Score::per_image);
   py::class_<eval::EvaluateRunResult>(m, "EvaluateRunResult", py::module_local())
       .def_property_readonly("run", [](const eval::EvaluateRunResult& r) -> std::optional<std::string> {
         if (!r.run) return std::nullopt;
@@ -197,6 +211,7 @@ void bind_eval(py::module_& m) {
       .def_readonly("scores", &eval::EvaluateRunResult::scores)
       .def_property_readonly("failures",
                              [](const eval::EvaluateRunResult& r) { return failure_lines(r.failures); })
+      .def_readonly("confidence_level", &eval::EvaluateRunResult::confidence_level)
       .def_readonly("recorded", &eval::EvaluateRunResult::recorded)
       .def_readonly("store", &eval::EvaluateRunResult::store);
   m.def(
@@ -206,14 +221,15 @@ void bind_eval(py::module_& m) {
          const std::vector<std::string>& protocol_names, const std::vector<std::string>& direction_names,
          std::optional<int64_t> size, std::optional<int64_t> holdout, int64_t max_shift, int64_t max_step,
          std::optional<int64_t> pixel_divide, std::optional<int64_t> limit, std::optional<int64_t> shift_limit,
-         int64_t batch, uint64_t seed, bool reference_quirks, bool strict, const std::string& device,
-         py::object progress) {
+         int64_t batch, uint64_t seed, int64_t resamples, double confidence, bool reference_quirks, bool strict,
+         const std::string& device, py::object progress) {
         eval::EvaluateRunOptions o;
         o.target = target, o.checkpoint = checkpoint, o.model = std::move(model), o.data = std::move(data);
         o.split = runs::parse_split(split), o.store = store, o.cache = cache;
         o.protocols = protocols(protocol_names), o.directions = directions(direction_names);
         o.size = size, o.holdout = holdout, o.max_shift = max_shift, o.max_step = max_step;
         o.pixel_divide = pixel_divide, o.limit = limit, o.shift_limit = shift_limit, o.batch = batch, o.seed = seed;
+        o.bootstrap.seed = seed, o.bootstrap.resamples = resamples, o.bootstrap.level = confidence;
         o.reference_quirks = reference_quirks, o.strict = strict, o.device = torch::Device(device);
         o.progress = callback<const std::string&, int64_t, int64_t>(std::move(progress));
         py::gil_scoped_release release;
@@ -222,8 +238,8 @@ void bind_eval(py::module_& m) {
       py::arg("target"), py::arg("checkpoint"), py::arg("model"), py::arg("data"), py::arg("split"), py::arg("store"),
       py::arg("cache"), py::arg("protocols"), py::arg("directions"), py::arg("size"), py::arg("holdout"),
       py::arg("max_shift"), py::arg("max_step"), py::arg("pixel_divide"), py::arg("limit"), py::arg("shift_limit"),
-      py::arg("batch"), py::arg("seed"), py::arg("reference_quirks"), py::arg("strict"), py::arg("device"),
-      py::arg("progress"));
+      py::arg("batch"), py::arg("seed"), py::arg("resamples"), py::arg("confidence"), py::arg("reference_quirks"),
+      py::arg("strict"), py::arg("device"), py::arg("progress"));
 }
 
 void bind_workflows(py::module_& m) {
@@ -311,11 +327,15 @@ void bind_workflows(py::module_& m) {
       .def_readonly("tencrops_top1", &report::ResultRow::tencrops_top1)
       .def_readonly("tencrops_top5", &report::ResultRow::tencrops_top5)
       .def_readonly("mfr", &report::ResultRow::mfr)
-      .def_readonly("consistency", &report::ResultRow::consistency);
+      .def_readonly("consistency", &report::ResultRow::consistency)
+      .def_property_readonly("onecrop_top1_interval", [](const report::ResultRow& r) { return interval(r.onecrop_top1_interval); })
+      .def_property_readonly("mfr_interval", [](const report::ResultRow& r) { return interval(r.mfr_interval); })
+      .def_property_readonly("consistency_interval", [](const report::ResultRow& r) { return interval(r.consistency_interval); });
   py::class_<report::RunsReport>(m, "RunsReport", py::module_local())
       .def_readonly("rows", &report::RunsReport::rows)
       .def_readonly("reference", &report::RunsReport::reference)
       .def_readonly("table", &report::RunsReport::table)
+      .def_readonly("differences_table", &report::RunsReport::differences_table)
       .def_property_readonly("files",
                              [](const report::RunsReport& r) {
                                std::vector<std::string> out;

@@ -34,6 +34,13 @@ def test_train_evaluate_report_share_the_command_lines_store(tiny_mnist, tmp_pat
                                   progress=False)
     assert evaluated.recorded and evaluated.run == "tiny" and evaluated.images == 14
     assert {s.metric for s in evaluated.scores} >= {"onecrop_top1", "kl", "flip_rate"}
+    # Every score that is a mean over images: its per-image values and its percentile bootstrap interval.
+    top1 = next(s for s in evaluated.scores if s.metric == "onecrop_top1")
+    assert len(top1.images) == len(top1.per_image) == 14
+    assert sum(top1.per_image) / 14 == pytest.approx(top1.value)
+    assert top1.low <= top1.value <= top1.high
+    assert evaluated.confidence_level == 0.95
+    assert evaluated.shifts[0].mean_flip_rate_interval is not None
 
     listed = subprocess.run([CLI, "runs", "list", "--store", store], capture_output=True, text=True, check=True)
     assert "tiny" in listed.stdout and "finished" in listed.stdout
@@ -41,8 +48,14 @@ def test_train_evaluate_report_share_the_command_lines_store(tiny_mnist, tmp_pat
     written = wavetwin.report(out=str(tmp_path / "report"), store=store)
     assert [row.model for row in written.rows] == ["tiny"]
     assert written.rows[0].onecrop_top1 == pytest.approx(evaluated.onecrop.top1)
+    low, high = written.rows[0].onecrop_top1_interval
+    assert (low, high) == (top1.low, top1.high)
+    assert written.differences_table == ""  # one run: nothing to compare
     assert any(f.endswith("report.md") for f in written.files)
     assert "tiny" in open(tmp_path / "report" / "report.md").read()
+
+    plain = wavetwin.evaluate("tiny", store=store, protocols=["onecrop"], resamples=0, progress=False)
+    assert all(s.low is None for s in plain.scores) and plain.confidence_level == 0
 
 
 def test_ctrl_c_stops_training_and_the_run_resumes(tiny_mnist, tmp_path):  # noqa: F811

@@ -82,14 +82,18 @@ def evaluate(target: str, *, checkpoint: str = "best", model: Optional[str] = No
              protocols: Sequence[str] = PROTOCOLS, directions: Sequence[str] = DIRECTIONS,
              size: Optional[int] = None, holdout: Optional[int] = None, max_shift: int = 8, max_step: int = 0,
              pixel_divide: Optional[int] = None, limit: Optional[int] = None, shift_limit: Optional[int] = None,
-             batch: int = 256, seed: int = 0, reference_quirks: bool = False, strict: bool = False,
-             device: str = "cpu", progress: Progress = True) -> _C.EvaluateRunResult:
+             batch: int = 256, seed: int = 0, resamples: int = 1000, confidence: float = 0.95,
+             reference_quirks: bool = False, strict: bool = False, device: str = "cpu",
+             progress: Progress = True) -> _C.EvaluateRunResult:
     """``wavetwin eval``: scores a run's checkpoint (``target`` a run name; ``checkpoint`` "best", "last" or
     "epoch-N") or a checkpoint file (with ``model``) with the papers' protocols, and records the scores with the
-    run. ``limit`` / ``shift_limit``: that many images, evenly spaced. ValueError naming what is wrong."""
+    run. ``limit`` / ``shift_limit``: that many images, evenly spaced. Every score gets a ``confidence``
+    percentile bootstrap interval (``Score.low``, ``Score.high``) from ``resamples`` resamplings of the images,
+    seeded by ``seed`` (0 resamples: none). ValueError naming what is wrong."""
     return _C.evaluate_run(target, checkpoint, model, data, split, store, cache, list(protocols), list(directions),
                            size, holdout, max_shift, max_step, pixel_divide, limit, shift_limit, batch, seed,
-                           reference_quirks, strict, device, _callback(progress, _print_pass))
+                           resamples, confidence, reference_quirks, strict, device,
+                           _callback(progress, _print_pass))
 
 
 def report(runs: Sequence[str] = (), *, out: str, reference: Optional[str] = None, paper: Optional[str] = None,

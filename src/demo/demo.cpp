@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -187,12 +188,14 @@ DemoResult run_demo(const DemoOptions& o) {
              1e3 * train_cost, static_cast<long long>(kModelCount), static_cast<long long>(recipe.batch),
              static_cast<long long>(epochs)));
 
-  std::vector<std::string> names;
+  std::vector<std::string> names, kept_evaluations;
   for (const auto& m : kModels) {
     names.push_back(m.name);
     const auto existing = store->find(m.name);
     if (existing && existing->status == runs::RunStatus::kFinished) {
       say(format("demo: %s already trained, kept", m.name));
+      // Scores are recorded at the end of an evaluation, all at once: a kept run with scores was evaluated.
+      if (!store->scores(existing->id).empty()) kept_evaluations.push_back(m.name);
       continue;
     }
     train::TrainRunOptions t;
@@ -226,6 +229,10 @@ DemoResult run_demo(const DemoOptions& o) {
              report::format_duration(seconds_since(start)).c_str(), 1e3 * forward_cost,
              static_cast<long long>(result.eval_images), static_cast<long long>(result.shift_images)));
   for (const auto& m : kModels) {
+    if (std::find(kept_evaluations.begin(), kept_evaluations.end(), m.name) != kept_evaluations.end()) {
+      say(format("demo: %s already evaluated, kept", m.name));
+      continue;
+    }
     eval::EvaluateRunOptions e;
     e.target = m.name, e.store = store_path, e.cache = o.cache;
     e.limit = result.eval_images, e.shift_limit = result.shift_images;

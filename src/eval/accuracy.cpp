@@ -11,20 +11,29 @@
 
 namespace wavetwin::eval {
 
-void TopKCounter::add(const torch::Tensor& scores, const torch::Tensor& labels) {
+void TopKCounter::add(const torch::Tensor& scores, const torch::Tensor& labels, const torch::Tensor& indices) {
   WAVETWIN_CHECK(scores.dim() == 2 && labels.dim() == 1 && labels.size(0) == scores.size(0), "top-k: scores ",
                  scores.sizes(), " and labels ", labels.sizes(), "; expected (N, classes) and (N)");
   const int64_t k = std::min<int64_t>(5, scores.size(1));
   const torch::Tensor hit = std::get<1>(scores.topk(k, 1)).eq(labels.view({-1, 1}).to(torch::kInt64));
-  wrong1_ += (~hit.select(1, 0)).sum().item<int64_t>();
-  wrong5_ += (~hit.any(1)).sum().item<int64_t>();
+  const torch::Tensor wrong1 = ~hit.select(1, 0), wrong5 = ~hit.any(1);
+  wrong1_ += wrong1.sum().item<int64_t>();
+  wrong5_ += wrong5.sum().item<int64_t>();
   total_ += labels.size(0);
+  if (indices.defined()) {
+    WAVETWIN_CHECK(indices.sizes() == labels.sizes(), "top-k: ", indices.sizes(), " image indices for labels ",
+                   labels.sizes(), "; expected one per image");
+    indices_.push_back(indices.to(torch::kInt64));
+    wrong_.push_back(torch::stack({wrong1, wrong5}, 1).to(torch::kFloat64) * 100);
+  }
 }
 
 TopK TopKCounter::result() const {
   WAVETWIN_CHECK(total_ > 0, "top-k: no image was scored");
-  return {100.0 * static_cast<double>(wrong1_) / static_cast<double>(total_),
-          100.0 * static_cast<double>(wrong5_) / static_cast<double>(total_), total_};
+  TopK k{100.0 * static_cast<double>(wrong1_) / static_cast<double>(total_),
+         100.0 * static_cast<double>(wrong5_) / static_cast<double>(total_), total_};
+  if (!indices_.empty()) k.indices = torch::cat(indices_), k.wrong = torch::cat(wrong_);
+  return k;
 }
 
 int64_t default_tencrop_resize(int64_t size) {
@@ -53,7 +62,9 @@ TopK evaluate_onecrop(const Classifier& classify, const data::Dataset& dataset, 
         data::SampleRandom unused(0, 0, static_cast<uint64_t>(index));
         return data::transform_image(image, t, unused).unsqueeze(0);
       },
-      [&counter](const torch::Tensor& logits, const torch::Tensor& labels) { counter.add(logits.select(1, 0), labels); },
+      [&counter](const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& indices) {
+        counter.add(logits.select(1, 0), labels, indices);
+      },
       options, failures);
   return counter.result();
 }
@@ -72,8 +83,8 @@ TopK evaluate_tencrops(const Classifier& classify, const data::Dataset& dataset,
         for (const auto& c : data::ten_crops(image, resize, t.size)) views.push_back(data::normalize(c, t.mean, t.std));
         return torch::stack(views);
       },
-      [&counter](const torch::Tensor& logits, const torch::Tensor& labels) {
-        counter.add(torch::softmax(logits, 2).mean(1), labels);
+      [&counter](const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& indices) {
+        counter.add(torch::softmax(logits, 2).mean(1), labels, indices);
       },
       options, failures);
   return counter.result();

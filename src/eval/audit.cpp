@@ -168,7 +168,7 @@ void Audit::add(const Classifier& classify, const std::vector<torch::Tensor>& im
     } else if (protocol == Protocol::kConsistency) {
       ConsistencyOptions c;
       c.size = o.size, c.resize = 0, c.seed = o.seed, c.first_index = images_, c.mean = o.mean, c.std = o.std;
-      consistency_sum_ += evaluate_consistency(classify, batch, c, predict) * n;
+      consistency_sum_ += evaluate_consistency(classify, batch, c, predict).consistency * n;
     } else {
       CircularOptions c;
       c.size = o.size, c.resize = o.onecrop_resize, c.max_shift = o.max_shift, c.max_step = o.max_step;

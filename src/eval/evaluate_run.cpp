@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "wavetwin/data/source.h"
@@ -75,13 +76,70 @@ Target resolve_target(const EvaluateRunOptions& o, const runs::RunStore* store) 
   return t;
 }
 
+std::vector<int32_t> image_indices(const torch::Tensor& indices) {
+  const torch::Tensor i = indices.to(torch::kInt32).contiguous();
+  return std::vector<int32_t>(i.data_ptr<int32_t>(), i.data_ptr<int32_t>() + i.numel());
+}
+
+std::vector<double> doubles(const torch::Tensor& values) {
+  const torch::Tensor v = values.to(torch::kFloat64).contiguous();
+  return std::vector<double>(v.data_ptr<double>(), v.data_ptr<double>() + v.numel());
+}
+
+// The intervals of each direction's mean KL (k >= 1) and mean flip rate: per image, the mean over the shifts
+// and the steps, resampled.
+void summary_intervals(std::vector<ShiftSummary>& summaries, const ImageShiftValues& kl,
+                       const ImageShiftValues& flip_rates, const BootstrapOptions& options) {
+  if (options.resamples == 0) return;
+  for (ShiftSummary& summary : summaries) {
+    const std::string name = data::shift_direction_name(summary.direction);
+    const torch::Tensor per_image_kl = kl.kl.at(name), per_image_rates = flip_rates.flip_rates.at(name);
+    const auto kl_interval =
+        mean_intervals(per_image_kl.narrow(1, 1, per_image_kl.size(1) - 1).mean(1, true), options)[0];
+    const auto rate_interval = mean_intervals(per_image_rates.mean(1, true), options)[0];
+    summary.mean_kl_interval = kl_interval, summary.mean_flip_rate_interval = rate_interval;
+  }
+}
+
 }  // namespace
+
+void attach_intervals(std::vector<runs::Score>& scores, const BootstrapOptions& options) {
+  std::map<std::vector<int32_t>, std::vector<size_t>> by_images;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    if (!scores[i].per_image.empty()) by_images[scores[i].images].push_back(i);
+  }
+  for (const auto& [images, members] : by_images) {
+    torch::Tensor values = torch::empty({static_cast<int64_t>(members.size()), static_cast<int64_t>(images.size())},
+                                        torch::kFloat64);
+    for (size_t m = 0; m < members.size(); ++m) {
+      values[static_cast<int64_t>(m)].copy_(torch::tensor(scores[members[m]].per_image, torch::kFloat64));
+    }
+    const std::vector<Interval> intervals = mean_intervals(values.t(), options);
+    for (size_t m = 0; m < members.size(); ++m) {
+      scores[members[m]].low = intervals[m].low, scores[members[m]].high = intervals[m].high;
+    }
+  }
+}
+
+std::optional<Interval> score_interval(const EvaluateRunResult& result, runs::Metric metric,
+                                       std::optional<data::ShiftDirection> direction, std::optional<int64_t> step) {
+  for (const auto& s : result.scores) {
+    if (s.metric == metric && s.direction == direction && s.step == step && s.low && s.high) {
+      return Interval{*s.low, *s.high};
+    }
+  }
+  return std::nullopt;
+}
 
 EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
   WAVETWIN_CHECK(!o.protocols.empty(),
                  "--mode: none given; expected onecrop, tencrops, shifts, consistency, circular or all");
   WAVETWIN_CHECK(!o.pixel_divide || (*o.pixel_divide >= 1 && *o.pixel_divide <= 8), "--pixel-divide ",
                  o.pixel_divide.value_or(0), "; expected 1 or 2");
+  WAVETWIN_CHECK(o.bootstrap.resamples >= 0, "--resamples ", o.bootstrap.resamples,
+                 "; expected >= 0 (0: no confidence intervals)");
+  WAVETWIN_CHECK(o.bootstrap.level > 0 && o.bootstrap.level < 1, "--confidence ", o.bootstrap.level,
+                 "; expected a level in (0, 1), such as 0.95");
   std::unique_ptr<runs::RunStore> store;
   if (fs::exists(o.store)) store = std::make_unique<runs::RunStore>(o.store);
   const Target target = resolve_target(o, store.get());
@@ -112,18 +170,32 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
   result.images = o.limit ? std::min(*o.limit, dataset->size()) : dataset->size();
   if (o.on_start) o.on_start(result);
 
+  // A score, with the per-image values (N) of the images `indices` it is the mean of, if any.
   const auto score = [&](runs::Metric metric, double value, std::optional<data::ShiftDirection> direction = {},
-                         std::optional<int64_t> step = {}) {
-    result.scores.push_back({target.checkpoint, o.split, metric, direction, step, value});
+                         std::optional<int64_t> step = {}, const torch::Tensor& indices = {},
+                         const torch::Tensor& per_image = {}) {
+    runs::Score s;
+    s.checkpoint = target.checkpoint, s.split = o.split, s.metric = metric, s.direction = direction, s.step = step;
+    s.value = value;
+    if (indices.defined()) s.images = image_indices(indices), s.per_image = doubles(per_image);
+    result.scores.push_back(std::move(s));
   };
   // KL per direction and shift index k, flip rates per direction and step s.
   const auto score_series = [&](runs::Metric kl_metric, const std::map<std::string, std::vector<double>>& kl,
-                                runs::Metric rate_metric, const DirectionalFlipRates& rates) {
+                                const ImageShiftValues& kl_images, runs::Metric rate_metric,
+                                const DirectionalFlipRates& rates, const ImageShiftValues& rate_images) {
     for (const auto& [name, values] : kl) {
       const data::ShiftDirection direction = data::parse_shift_direction(name);
-      for (size_t k = 0; k < values.size(); ++k) score(kl_metric, values[k], direction, static_cast<int64_t>(k));
+      for (size_t k = 0; k < values.size(); ++k) {
+        const auto i = static_cast<int64_t>(k);
+        score(kl_metric, values[k], direction, i, kl_images.indices, kl_images.kl.at(name).select(1, i));
+      }
       const auto& steps = rates.at(name);
-      for (size_t s = 0; s < steps.size(); ++s) score(rate_metric, steps[s], direction, static_cast<int64_t>(s + 1));
+      for (size_t s = 0; s < steps.size(); ++s) {
+        const auto i = static_cast<int64_t>(s);
+        score(rate_metric, steps[s], direction, i + 1, rate_images.indices,
+              rate_images.flip_rates.at(name).select(1, i));
+      }
     }
   };
   const auto progress = [&](const std::string& label) -> std::function<void(int64_t, int64_t)> {
@@ -146,8 +218,10 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
       crop.resize = one ? o.onecrop_resize : o.tencrops_resize;
       const TopK e = one ? evaluate_onecrop(*model, *dataset, crop, predict, &result.failures)
                          : evaluate_tencrops(*model, *dataset, crop, predict, &result.failures);
-      score(one ? runs::Metric::kOnecropTop1 : runs::Metric::kTencropsTop1, e.top1);
-      score(one ? runs::Metric::kOnecropTop5 : runs::Metric::kTencropsTop5, e.top5);
+      score(one ? runs::Metric::kOnecropTop1 : runs::Metric::kTencropsTop1, e.top1, {}, {}, e.indices,
+            e.wrong.select(1, 0));
+      score(one ? runs::Metric::kOnecropTop5 : runs::Metric::kTencropsTop5, e.top5, {}, {}, e.indices,
+            e.wrong.select(1, 1));
       (one ? result.onecrop : result.tencrops) = e;
     } else if (protocol == Protocol::kShifts) {
       ShiftOptions shift;
@@ -170,13 +244,15 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
       score(runs::Metric::kKlPixelDivide, static_cast<double>(kl_divide));
       score(runs::Metric::kFlipRatePixelDivide, static_cast<double>(fr_divide));
       score(runs::Metric::kReferenceQuirks, o.reference_quirks ? 1 : 0);
-      score_series(runs::Metric::kKl, kl.kl, runs::Metric::kFlipRate, fr.flip_rates);
+      score_series(runs::Metric::kKl, kl.kl, kl.per_image, runs::Metric::kFlipRate, fr.flip_rates, fr.per_image);
       result.shifts = shift_summaries(kl.kl, fr.flip_rates);
+      summary_intervals(result.shifts, kl.per_image, fr.per_image, o.bootstrap);
     } else if (protocol == Protocol::kConsistency) {
       ConsistencyOptions c;
       c.size = target.size, c.seed = o.seed;
-      result.consistency = evaluate_consistency(*model, *dataset, c, predict, &result.failures);
-      score(runs::Metric::kConsistency, *result.consistency);
+      const ConsistencyScores agreed = evaluate_consistency(*model, *dataset, c, predict, &result.failures);
+      result.consistency = agreed.consistency;
+      score(runs::Metric::kConsistency, agreed.consistency, {}, {}, agreed.indices, agreed.agree);
     } else {
       CircularOptions c;
       c.size = target.size, c.resize = o.onecrop_resize, c.max_shift = o.max_shift, c.max_step = o.max_step;
@@ -184,11 +260,18 @@ EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
       PredictOptions circular_predict = predict;
       if (o.shift_limit) circular_predict.limit = *o.shift_limit;
       const CircularScores circular = evaluate_circular(*model, *dataset, c, circular_predict, &result.failures);
-      score_series(runs::Metric::kCircularKl, circular.kl, runs::Metric::kCircularFlipRate, circular.flip_rates);
-      score(runs::Metric::kCircularConsistency, circular.consistency);
+      score_series(runs::Metric::kCircularKl, circular.kl, circular.per_image, runs::Metric::kCircularFlipRate,
+                   circular.flip_rates, circular.per_image);
+      score(runs::Metric::kCircularConsistency, circular.consistency, {}, {}, circular.per_image.indices,
+            circular.agree);
       result.circular_shifts = shift_summaries(circular.kl, circular.flip_rates);
+      summary_intervals(result.circular_shifts, circular.per_image, circular.per_image, o.bootstrap);
       result.circular_consistency = circular.consistency;
     }
+  }
+  if (o.bootstrap.resamples > 0) {
+    attach_intervals(result.scores, o.bootstrap);
+    result.confidence_level = o.bootstrap.level;
   }
   if (target.run && o.shard.rank == 0) {
     store->put_scores(target.run->id, result.scores);

@@ -94,9 +94,12 @@ int64_t predict_views(const Classifier& classify, const data::Dataset& dataset, 
       logits = rows.empty() ? torch::Tensor() : gathered[0].index_select(0, torch::tensor(rows, torch::kInt64));
     }
     if (logits.defined()) {
-      std::vector<int64_t> labels;
-      for (const int64_t row : rows) labels.push_back(dataset.label(indices[start + row]));
-      consume(logits, torch::tensor(labels, torch::kInt64));
+      std::vector<int64_t> labels, images;
+      for (const int64_t row : rows) {
+        images.push_back(indices[start + row]);
+        labels.push_back(dataset.label(images.back()));
+      }
+      consume(logits, torch::tensor(labels, torch::kInt64), torch::tensor(images, torch::kInt64));
       evaluated += logits.size(0);
     }
     if (options.progress) options.progress(start + count, total);

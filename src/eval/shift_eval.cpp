@@ -19,37 +19,61 @@ std::pair<std::vector<double>, std::vector<double>> normalisation(const std::vec
   return {mean.empty() ? t.mean : mean, std.empty() ? t.std : std};
 }
 
-// KL per frame and predictions of D directions x F frames of each image, accumulated chunk by chunk.
+// KL and predictions per image of D directions x F frames, accumulated chunk by chunk.
 class FrameScores {
  public:
-  FrameScores(int64_t directions, int64_t frames)
-      : frames_(frames), kl_sums_(directions, std::vector<double>(frames, 0.0)), predictions_(directions) {}
+  FrameScores(int64_t directions, int64_t frames) : frames_(frames), kl_(directions), predictions_(directions) {}
   // logits (B, views, classes): direction d's frames at views d F .. d F + F - 1.
-  void add(const torch::Tensor& logits) {
-    const auto b = static_cast<double>(logits.size(0));
-    for (size_t d = 0; d < kl_sums_.size(); ++d) {
+  void add(const torch::Tensor& logits, const torch::Tensor& indices) {
+    indices_.push_back(indices);
+    for (size_t d = 0; d < kl_.size(); ++d) {
       const torch::Tensor part = logits.narrow(1, static_cast<int64_t>(d) * frames_, frames_);
-      const std::vector<double> kl = kl_per_shift(part);
-      for (int64_t k = 0; k < frames_; ++k) kl_sums_[d][k] += kl[k] * b;
+      kl_[d].push_back(image_kl(part));
       predictions_[d].push_back(part.argmax(2));
     }
   }
-  // Mean KL per frame and FR_1..FR_max_step, per direction name.
-  void finish(const std::vector<data::ShiftDirection>& directions, int64_t images, int64_t max_step,
-              std::map<std::string, std::vector<double>>& kl, DirectionalFlipRates& rates) const {
+  // Mean KL per frame and FR_1..FR_max_step per direction name, and the same per image.
+  void finish(const std::vector<data::ShiftDirection>& directions, int64_t max_step,
+              std::map<std::string, std::vector<double>>& kl, DirectionalFlipRates& rates,
+              ImageShiftValues& per_image) const {
+    per_image.indices = torch::cat(indices_);
     for (size_t d = 0; d < directions.size(); ++d) {
       const std::string name = data::shift_direction_name(directions[d]);
-      std::vector<double> means = kl_sums_[d];
-      for (double& v : means) v /= static_cast<double>(images);
-      kl[name] = means;
-      rates[name] = flip_rates(torch::cat(predictions_[d]), max_step);
+      const torch::Tensor image_kl = torch::cat(kl_[d]), predictions = torch::cat(predictions_[d]);
+      const torch::Tensor means = image_kl.mean(0).contiguous();
+      kl[name] = std::vector<double>(means.data_ptr<double>(), means.data_ptr<double>() + means.numel());
+      rates[name] = flip_rates(predictions, max_step);
+      per_image.kl[name] = image_kl;
+      per_image.flip_rates[name] = image_flip_rates(predictions, max_step);
     }
   }
 
  private:
   int64_t frames_;
-  std::vector<std::vector<double>> kl_sums_;
-  std::vector<std::vector<torch::Tensor>> predictions_;
+  std::vector<torch::Tensor> indices_;
+  std::vector<std::vector<torch::Tensor>> kl_, predictions_;
+};
+
+// Top-1 agreement of two views per image: the consistency and its per-image values.
+class Agreement {
+ public:
+  void add(const torch::Tensor& top, const torch::Tensor& indices) {  // top (B, 2)
+    first_.push_back(top.select(1, 0));
+    second_.push_back(top.select(1, 1));
+    indices_.push_back(indices);
+  }
+  ConsistencyScores finish() const {
+    ConsistencyScores c;
+    const torch::Tensor a = torch::cat(first_), b = torch::cat(second_);
+    c.consistency = eval::consistency(a, b);
+    c.images = a.size(0);
+    c.indices = torch::cat(indices_);
+    c.agree = a.eq(b).to(torch::kFloat64) * 100;
+    return c;
+  }
+
+ private:
+  std::vector<torch::Tensor> first_, second_, indices_;
 };
 
 }  // namespace
@@ -77,21 +101,25 @@ ShiftScores evaluate_shifts(const Classifier& classify, const data::Dataset& dat
         }
         return torch::stack(views);
       },
-      [&](const torch::Tensor& logits, const torch::Tensor&) { frame_scores.add(logits); }, options, failures);
+      [&](const torch::Tensor& logits, const torch::Tensor&, const torch::Tensor& indices) {
+        frame_scores.add(logits, indices);
+      },
+      options, failures);
 
   ShiftScores scores;
   scores.images = images;
-  frame_scores.finish(shifts.directions, images, max_step, scores.kl, scores.flip_rates);
+  frame_scores.finish(shifts.directions, max_step, scores.kl, scores.flip_rates, scores.per_image);
   return scores;
 }
 
-double evaluate_consistency(const Classifier& classify, const data::Dataset& dataset, const ConsistencyOptions& consistency,
+ConsistencyScores evaluate_consistency(const Classifier& classify, const data::Dataset& dataset,
+                                       const ConsistencyOptions& consistency,
                             const PredictOptions& options, std::vector<data::LoadFailure>* failures) {
   const int64_t size = consistency.size;
   const int64_t resize = consistency.resize > 0 ? consistency.resize : default_tencrop_resize(size);
   WAVETWIN_CHECK(resize > size, "consistency: resize ", resize, " for crops of ", size, "; expected > ", size);
   const auto [mean, std] = normalisation(consistency.mean, consistency.std, size, dataset.channels());
-  std::vector<torch::Tensor> first, second;
+  Agreement agreement;
   predict_views(
       classify, dataset, 2,
       [&](const torch::Tensor& image, int64_t index) {
@@ -104,13 +132,11 @@ double evaluate_consistency(const Classifier& classify, const data::Dataset& dat
         }
         return torch::stack(views);
       },
-      [&](const torch::Tensor& logits, const torch::Tensor&) {
-        const torch::Tensor top = logits.argmax(2);
-        first.push_back(top.select(1, 0));
-        second.push_back(top.select(1, 1));
+      [&](const torch::Tensor& logits, const torch::Tensor&, const torch::Tensor& indices) {
+        agreement.add(logits.argmax(2), indices);
       },
       options, failures);
-  return eval::consistency(torch::cat(first), torch::cat(second));
+  return agreement.finish();
 }
 
 CircularScores evaluate_circular(const Classifier& classify, const data::Dataset& dataset, const CircularOptions& circular,
@@ -128,7 +154,7 @@ CircularScores evaluate_circular(const Classifier& classify, const data::Dataset
   view.resize = circular.resize;
 
   FrameScores frame_scores(directions, frames);
-  std::vector<torch::Tensor> first, second;
+  Agreement agreement;
   const int64_t images = predict_views(
       classify, dataset, directions * frames + 2,
       [&](const torch::Tensor& image, int64_t index) {
@@ -146,18 +172,18 @@ CircularScores evaluate_circular(const Classifier& classify, const data::Dataset
         }
         return torch::stack(views);
       },
-      [&](const torch::Tensor& logits, const torch::Tensor&) {
-        frame_scores.add(logits);
-        const torch::Tensor top = logits.narrow(1, directions * frames, 2).argmax(2);
-        first.push_back(top.select(1, 0));
-        second.push_back(top.select(1, 1));
+      [&](const torch::Tensor& logits, const torch::Tensor&, const torch::Tensor& indices) {
+        frame_scores.add(logits, indices);
+        agreement.add(logits.narrow(1, directions * frames, 2).argmax(2), indices);
       },
       options, failures);
 
   CircularScores scores;
   scores.images = images;
-  frame_scores.finish(circular.directions, images, max_step, scores.kl, scores.flip_rates);
-  scores.consistency = eval::consistency(torch::cat(first), torch::cat(second));
+  frame_scores.finish(circular.directions, max_step, scores.kl, scores.flip_rates, scores.per_image);
+  const ConsistencyScores agreed = agreement.finish();
+  scores.consistency = agreed.consistency;
+  scores.agree = agreed.agree;
   return scores;
 }
 

@@ -9,18 +9,37 @@
 
 namespace wavetwin::eval {
 
-std::vector<double> flip_rates(const torch::Tensor& predictions, int64_t max_step) {
+namespace {
+
+int64_t check_predictions(const torch::Tensor& predictions, int64_t max_step) {
   WAVETWIN_CHECK(predictions.dim() == 2 && !predictions.is_floating_point(), "flip_rates: predictions of shape ",
                  predictions.sizes(), " (", predictions.scalar_type(), "); expected (N, K) class indices");
   const int64_t frames = predictions.size(1);
   WAVETWIN_CHECK(max_step >= 1 && max_step < frames, "flip_rates: max step ", max_step, " for ", frames,
                  " frames; expected 1 <= max step < frames");
+  return frames;
+}
+
+}  // namespace
+
+std::vector<double> flip_rates(const torch::Tensor& predictions, int64_t max_step) {
+  const int64_t frames = check_predictions(predictions, max_step);
   std::vector<double> rates;
   for (int64_t s = 1; s <= max_step; ++s) {
     const torch::Tensor differ = predictions.narrow(1, 0, frames - s).ne(predictions.narrow(1, s, frames - s));
     rates.push_back(differ.to(torch::kFloat64).mean().item<double>());
   }
   return rates;
+}
+
+torch::Tensor image_flip_rates(const torch::Tensor& predictions, int64_t max_step) {
+  const int64_t frames = check_predictions(predictions, max_step);
+  std::vector<torch::Tensor> rates;
+  for (int64_t s = 1; s <= max_step; ++s) {
+    const torch::Tensor differ = predictions.narrow(1, 0, frames - s).ne(predictions.narrow(1, s, frames - s));
+    rates.push_back(differ.to(torch::kFloat64).mean(1));
+  }
+  return torch::stack(rates, 1);
 }
 
 double normalized_mfr(const DirectionalFlipRates& model, const DirectionalFlipRates& reference) {
@@ -40,12 +59,16 @@ double normalized_mfr(const DirectionalFlipRates& model, const DirectionalFlipRa
   return 100.0 * total / static_cast<double>(model.size());
 }
 
-std::vector<double> kl_per_shift(const torch::Tensor& logits) {
+torch::Tensor image_kl(const torch::Tensor& logits) {
   WAVETWIN_CHECK(logits.dim() == 3 && logits.is_floating_point(), "kl_per_shift: logits of shape ", logits.sizes(),
                  "; expected (N, K, C) floats");
   const torch::Tensor log_p = torch::log_softmax(logits.to(torch::kFloat64), 2);
   const torch::Tensor log_p0 = log_p.narrow(1, 0, 1);
-  const torch::Tensor kl = (log_p0.exp() * (log_p0 - log_p)).sum(2).mean(0);  // (K)
+  return (log_p0.exp() * (log_p0 - log_p)).sum(2);
+}
+
+std::vector<double> kl_per_shift(const torch::Tensor& logits) {
+  const torch::Tensor kl = image_kl(logits).mean(0).contiguous();  // (K)
   return std::vector<double>(kl.data_ptr<double>(), kl.data_ptr<double>() + kl.numel());
 }
 

@@ -81,6 +81,9 @@ void check_panel(const Panel& panel) {
   for (const Series& s : panel.series) {
     WAVETWIN_CHECK(s.x.size() == s.y.size(), "figure panel '", panel.title, "': series '", s.title, "' has ",
                    s.x.size(), " x values and ", s.y.size(), " y values; expected as many");
+    WAVETWIN_CHECK(s.y_low.size() == s.y_high.size() && (s.y_low.empty() || s.y_low.size() == s.x.size()),
+                   "figure panel '", panel.title, "': series '", s.title, "' has a band of ", s.y_low.size(), " and ",
+                   s.y_high.size(), " bounds for ", s.x.size(), " points; expected none or one pair per point");
   }
 }
 
@@ -137,8 +140,12 @@ std::string gnuplot_script(const Figure& figure, const std::string& png) {
     }
     for (size_t s = 0; s < panel.series.size(); ++s) {
       out << "$panel" << p << "_series" << s << " << EOD\n";
-      for (size_t i = 0; i < panel.series[s].x.size(); ++i) {
-        out << number(panel.series[s].x[i]) << " " << number(panel.series[s].y[i]) << "\n";
+      const Series& series = panel.series[s];
+      const bool band = !series.y_low.empty();
+      for (size_t i = 0; i < series.x.size(); ++i) {
+        out << number(series.x[i]) << " " << number(series.y[i]);
+        if (band) out << " " << number(series.y_low[i]) << " " << number(series.y_high[i]);
+        out << "\n";
       }
       out << "EOD\n";
     }
@@ -184,6 +191,11 @@ std::string gnuplot_script(const Figure& figure, const std::string& png) {
       const Series& series = panel.series[s];
       const std::string colour =
           series.colour.empty() ? kSeriesColours[s % std::size(kSeriesColours)] : series.colour;
+      if (!series.y_low.empty()) {
+        parts.push_back("$panel" + std::to_string(p) + "_series" + std::to_string(s) +
+                        " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb " + quoted(colour) +
+                        " notitle");
+      }
       std::ostringstream part;
       part << "$panel" << p << "_series" << s << " using 1:2 with ";
       switch (series.style) {

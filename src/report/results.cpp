@@ -20,13 +20,6 @@ const PaperScore kPaperScores[] = {
 #include "paper_scores.inc"
 };
 
-std::string percent_cell(double value) {
-  if (std::isnan(value)) return "-";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f", value);
-  return text;
-}
-
 // The directions present in any run, in the papers' order.
 std::vector<std::string> directions_of(const std::vector<RunCurves>& runs, bool kl) {
   std::set<std::string> present;
@@ -67,7 +60,13 @@ Figure per_direction(const std::vector<RunCurves>& runs, bool kl) {
       const auto& curves = kl ? r.kl : r.flip_rate;
       const auto it = curves.find(direction);
       if (it == curves.end()) continue;
-      panel.series.push_back({r.name, it->second.first, it->second.second, SeriesStyle::kLinesPoints, ""});
+      Series series{r.name, it->second.first, it->second.second, SeriesStyle::kLinesPoints, "", {}, {}};
+      const auto& bands = kl ? r.kl_band : r.flip_rate_band;
+      const auto band = bands.find(direction);
+      if (band != bands.end() && band->second.first.size() == series.x.size()) {
+        series.y_low = band->second.first, series.y_high = band->second.second;
+      }
+      panel.series.push_back(series);
     }
     if (!kl) panel.x.ticks = whole_number_ticks(panel);
     figure.panels.push_back(panel);
@@ -93,14 +92,34 @@ std::vector<ResultRow> paper_rows(const std::string& paper) {
   return rows;
 }
 
+std::string interval_cell(double value, const eval::Interval& interval) {
+  if (std::isnan(value)) return "-";
+  char text[96];
+  if (std::isnan(interval.low) || std::isnan(interval.high)) {
+    std::snprintf(text, sizeof text, "%.2f", value);
+  } else {
+    std::snprintf(text, sizeof text, "%.2f [%.2f, %.2f]", value, interval.low, interval.high);
+  }
+  return text;
+}
+
 Table results_table(const std::vector<ResultRow>& rows) {
   Table table({"model", "source", "one-crop top-1", "one-crop top-5", "ten-crops top-1", "ten-crops top-5", "mFR",
                "consistency", "circular flip rate", "circular consistency"});
+  // mFR to one decimal without a trailing zero, as the papers print it (100, 83.3).
+  const auto mfr_text = [](double v) { return cell(std::round(v * 10) / 10, 4); };
   for (const auto& r : rows) {
-    table.add_row({r.model, r.source, percent_cell(r.onecrop_top1), percent_cell(r.onecrop_top5),
-                   percent_cell(r.tencrops_top1), percent_cell(r.tencrops_top5),
-                   std::isnan(r.mfr) ? "-" : cell(std::round(r.mfr * 10) / 10, 4), percent_cell(r.consistency),
-                   percent_cell(r.circular_flip_rate), percent_cell(r.circular_consistency)});
+    std::string mfr = std::isnan(r.mfr) ? "-" : mfr_text(r.mfr);
+    if (!std::isnan(r.mfr) && !std::isnan(r.mfr_interval.low)) {
+      mfr += " [" + mfr_text(r.mfr_interval.low) + ", " + mfr_text(r.mfr_interval.high) + "]";
+    }
+    table.add_row({r.model, r.source, interval_cell(r.onecrop_top1, r.onecrop_top1_interval),
+                   interval_cell(r.onecrop_top5, r.onecrop_top5_interval),
+                   interval_cell(r.tencrops_top1, r.tencrops_top1_interval),
+                   interval_cell(r.tencrops_top5, r.tencrops_top5_interval), mfr,
+                   interval_cell(r.consistency, r.consistency_interval),
+                   interval_cell(r.circular_flip_rate, r.circular_flip_rate_interval),
+                   interval_cell(r.circular_consistency, r.circular_consistency_interval)});
   }
   return table;
 }
@@ -114,12 +133,12 @@ Figure training_figure(const std::vector<RunCurves>& runs) {
   loss.y.label = "cross-entropy (mean over the epoch)";
   val.y.label = "top-1 error (%)";
   for (const auto& r : runs) {
-    if (!r.epochs.empty()) loss.series.push_back({r.name, r.epochs, r.train_loss, SeriesStyle::kLinesPoints, ""});
+    if (!r.epochs.empty()) loss.series.push_back({r.name, r.epochs, r.train_loss, SeriesStyle::kLinesPoints, "", {}, {}});
     std::vector<double> x, y;
     for (size_t i = 0; i < r.epochs.size() && i < r.val_top1.size(); ++i) {
       if (!std::isnan(r.val_top1[i])) x.push_back(r.epochs[i]), y.push_back(r.val_top1[i]);
     }
-    if (!x.empty()) val.series.push_back({r.name, x, y, SeriesStyle::kLinesPoints, ""});
+    if (!x.empty()) val.series.push_back({r.name, x, y, SeriesStyle::kLinesPoints, "", {}, {}});
   }
   loss.x.ticks = val.x.ticks = whole_number_ticks(loss);
   for (const Panel& panel : {loss, val}) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "wavetwin/error.h"
+#include "wavetwin/eval/comparison.h"
 #include "wavetwin/eval/shift_metrics.h"
 #include "wavetwin/runs/run_store.h"
 
@@ -26,6 +27,23 @@ struct RunScores {
 
   double get(Metric metric) const {
     return runs::find_score(scores, split, metric).value_or(kMissing);
+  }
+  // The recorded interval of a score without direction and step.
+  eval::Interval interval(Metric metric) const {
+    for (const auto& s : scores) {
+      if (s.split == split && s.metric == metric && !s.direction && !s.step && s.low && s.high) return {*s.low, *s.high};
+    }
+    return {};
+  }
+  // Per direction name, the intervals of a series: lows and highs in the order of the steps (empty without).
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> bands(Metric metric) const {
+    std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> out;
+    for (const auto& s : scores) {
+      if (s.split != split || s.metric != metric || !s.direction || !s.low || !s.high) continue;
+      auto& band = out[data::shift_direction_name(*s.direction)];
+      band.first.push_back(*s.low), band.second.push_back(*s.high);
+    }
+    return out;
   }
   // Per direction name, as eval::normalized_mfr and the figures take them.
   std::map<std::string, std::vector<double>> series(Metric metric) const {
@@ -61,17 +79,95 @@ RunScores load_run(const runs::RunStore& store, const std::string& name, runs::S
   return r;
 }
 
-nlohmann::ordered_json rows_json(const std::vector<ResultRow>& rows, const std::string& reference, runs::Split split) {
-  nlohmann::ordered_json out = {{"split", runs::split_name(split)}, {"mfr_reference", reference}};
+// The scores compared with the reference run, in the order of the differences table; flip rates are scaled to %.
+struct Compared {
+  Metric metric;
+  const char* column;
+  double scale;
+};
+constexpr Compared kCompared[] = {
+    {Metric::kOnecropTop1, "one-crop top-1", 1},   {Metric::kTencropsTop1, "ten-crops top-1", 1},
+    {Metric::kFlipRate, "mean flip rate", 100},    {Metric::kConsistency, "consistency", 1},
+    {Metric::kCircularFlipRate, "circular flip rate", 100}, {Metric::kCircularConsistency, "circular consistency", 1}};
+
+double scale_of(Metric metric) {
+  for (const auto& c : kCompared) {
+    if (c.metric == metric) return c.scale;
+  }
+  return 1;
+}
+
+nlohmann::ordered_json interval_json(const eval::Interval& i) {
+  if (std::isnan(i.low)) return nullptr;
+  return {i.low, i.high};
+}
+
+nlohmann::ordered_json rows_json(const RunsReport& report, runs::Split split, double level) {
+  nlohmann::ordered_json out = {{"split", runs::split_name(split)}, {"mfr_reference", report.reference},
+                                {"confidence_level", level}};
   nlohmann::ordered_json& list = out["rows"] = nlohmann::ordered_json::array();
-  for (const auto& r : rows) {
-    // nlohmann-json writes the NaN of a missing score as null.
+  for (const auto& r : report.rows) {
+    // nlohmann-json writes the NaN of a missing score as null; an interval is [low, high] or null.
     list.push_back({{"model", r.model}, {"source", r.source}, {"onecrop_top1", r.onecrop_top1},
-                    {"onecrop_top5", r.onecrop_top5}, {"tencrops_top1", r.tencrops_top1},
-                    {"tencrops_top5", r.tencrops_top5}, {"mfr", r.mfr}, {"consistency", r.consistency},
-                    {"circular_flip_rate", r.circular_flip_rate}, {"circular_consistency", r.circular_consistency}});
+                    {"onecrop_top1_interval", interval_json(r.onecrop_top1_interval)},
+                    {"onecrop_top5", r.onecrop_top5}, {"onecrop_top5_interval", interval_json(r.onecrop_top5_interval)},
+                    {"tencrops_top1", r.tencrops_top1},
+                    {"tencrops_top1_interval", interval_json(r.tencrops_top1_interval)},
+                    {"tencrops_top5", r.tencrops_top5},
+                    {"tencrops_top5_interval", interval_json(r.tencrops_top5_interval)}, {"mfr", r.mfr},
+                    {"mfr_interval", interval_json(r.mfr_interval)}, {"consistency", r.consistency},
+                    {"consistency_interval", interval_json(r.consistency_interval)},
+                    {"circular_flip_rate", r.circular_flip_rate},
+                    {"circular_flip_rate_interval", interval_json(r.circular_flip_rate_interval)},
+                    {"circular_consistency", r.circular_consistency},
+                    {"circular_consistency_interval", interval_json(r.circular_consistency_interval)}});
+  }
+  nlohmann::ordered_json& differences = out["differences"] = nlohmann::ordered_json::array();
+  for (const auto& d : report.differences) {
+    for (const auto& [metric, c] : d.scores) {
+      const double scale = scale_of(metric);
+      differences.push_back({{"run", d.run}, {"reference", report.reference}, {"metric", runs::metric_name(metric)},
+                             {"images", c.images}, {"run_value", scale * c.a}, {"reference_value", scale * c.b},
+                             {"difference", scale * c.difference.difference},
+                             {"interval", {scale * c.difference.interval.low, scale * c.difference.interval.high}},
+                             {"mcnemar_p", c.mcnemar ? nlohmann::ordered_json(c.mcnemar->p_value) : nullptr},
+                             {"significant", c.significant}});
+    }
   }
   return out;
+}
+
+// "-3.21 [-5.10, -1.30]*": the difference in the table's units, marked when significant; McNemar's p after it.
+std::string difference_cell(Metric metric, const eval::ScoreComparison& c) {
+  const double scale = scale_of(metric);
+  std::string text = interval_cell(scale * c.difference.difference,
+                                   {scale * c.difference.interval.low, scale * c.difference.interval.high});
+  if (c.mcnemar) {
+    char p[48];
+    std::snprintf(p, sizeof p, " (p = %.2g)", c.mcnemar->p_value);
+    text += p;
+  }
+  return text + (c.significant ? " *" : "");
+}
+
+Table differences_table(const std::vector<RunDifference>& differences) {
+  std::vector<std::string> columns{"run", "images"};
+  for (const auto& c : kCompared) columns.push_back(std::string("Δ ") + c.column);
+  Table table(columns);
+  for (const auto& d : differences) {
+    std::vector<std::string> cells{d.run, "-"};
+    for (const auto& c : kCompared) {
+      std::string text = "-";
+      for (const auto& [metric, comparison] : d.scores) {
+        if (metric != c.metric) continue;
+        text = difference_cell(metric, comparison);
+        if (cells[1] == "-") cells[1] = std::to_string(comparison.images);
+      }
+      cells.push_back(text);
+    }
+    table.add_row(cells);
+  }
+  return table;
 }
 
 }  // namespace
@@ -93,6 +189,7 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
   report.reference = o.reference.value_or(names.front());
   const RunScores reference = o.reference ? load_run(store, *o.reference, o.split) : loaded.front();
   const auto reference_rates = reference.series(Metric::kFlipRate);
+  const eval::ImageValues reference_images = eval::image_values(reference.scores, o.split, Metric::kFlipRate);
 
   std::vector<RunCurves> curves;
   for (const auto& r : loaded) {
@@ -103,6 +200,11 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
     row.tencrops_top1 = r.get(Metric::kTencropsTop1), row.tencrops_top5 = r.get(Metric::kTencropsTop5);
     row.consistency = r.get(Metric::kConsistency);
     row.circular_consistency = r.get(Metric::kCircularConsistency);
+    row.onecrop_top1_interval = r.interval(Metric::kOnecropTop1), row.onecrop_top5_interval = r.interval(Metric::kOnecropTop5);
+    row.tencrops_top1_interval = r.interval(Metric::kTencropsTop1);
+    row.tencrops_top5_interval = r.interval(Metric::kTencropsTop5);
+    row.consistency_interval = r.interval(Metric::kConsistency);
+    row.circular_consistency_interval = r.interval(Metric::kCircularConsistency);
     const auto circular_rates = r.series(Metric::kCircularFlipRate);
     if (!circular_rates.empty()) {
       double sum = 0;
@@ -110,16 +212,40 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
         for (const double v : values) sum += 100 * v / static_cast<double>(values.size() * circular_rates.size());
       }
       row.circular_flip_rate = sum;
+      const eval::ImageValues circular = eval::image_values(r.scores, o.split, Metric::kCircularFlipRate);
+      if (!circular.empty() && o.bootstrap.resamples > 0) {
+        const eval::Interval i = eval::mean_intervals(circular.values.mean(1, true), o.bootstrap)[0];
+        row.circular_flip_rate_interval = {100 * i.low, 100 * i.high};
+      }
     }
     const auto rates = r.series(Metric::kFlipRate);
     if (!rates.empty() && !reference_rates.empty()) {
       try {
         row.mfr = eval::normalized_mfr(rates, reference_rates);
+        if (o.bootstrap.resamples > 0) {
+          row.mfr_interval = eval::mfr_interval(eval::image_values(r.scores, o.split, Metric::kFlipRate),
+                                                reference_images, reference_rates, o.bootstrap);
+        }
       } catch (const Error& e) {
         report.output.warnings.push_back("no mFR for " + r.run.name + ": " + e.what());
       }
     }
     report.rows.push_back(row);
+    if (r.run.name != reference.run.name && o.bootstrap.resamples > 0) {
+      RunDifference difference;
+      difference.run = r.run.name;
+      for (const auto& c : kCompared) {
+        try {
+          if (auto comparison = eval::compare_scores(r.scores, reference.scores, o.split, c.metric, o.bootstrap)) {
+            difference.scores.emplace_back(c.metric, *comparison);
+          }
+        } catch (const Error& e) {
+          report.output.warnings.push_back("no " + std::string(c.column) + " difference for " + r.run.name + ": " +
+                                           e.what());
+        }
+      }
+      if (!difference.scores.empty()) report.differences.push_back(difference);
+    }
 
     RunCurves c;
     c.name = r.run.name;
@@ -140,6 +266,12 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
       for (size_t s = 0; s < values.size(); ++s) x.push_back((s + 1) / fr_divide), y.push_back(100 * values[s]);
       c.flip_rate[d] = {x, y};
     }
+    c.kl_band = r.bands(Metric::kKl);
+    for (auto [d, band] : r.bands(Metric::kFlipRate)) {
+      for (double& v : band.first) v *= 100;
+      for (double& v : band.second) v *= 100;
+      c.flip_rate_band[d] = band;
+    }
     curves.push_back(c);
   }
   report.rows.insert(report.rows.end(), paper.begin(), paper.end());
@@ -155,7 +287,19 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
         "shifts of the centre crop (flip rate in %, mean over directions and steps).";
   if (o.paper) md << " Rows marked `paper` are the published numbers (normalised to AlexNet on ImageNet, "
                      "ResNet-18 on CIFAR-10).";
+  md << " Every score of a run is followed by its " << 100 * o.bootstrap.level
+     << " % percentile bootstrap interval over the evaluated images, where the evaluation recorded one; the papers' "
+        "rows are single published numbers, without intervals.";
   md << "\n\n" << report.table << "\n";
+  if (!report.differences.empty()) {
+    report.differences_table = differences_table(report.differences).markdown();
+    md << "Differences from " << report.reference
+       << " on the images both were evaluated on (run - " << report.reference
+       << "; errors, consistency and flip rates in percentage points), with their paired " << 100 * o.bootstrap.level
+       << " % bootstrap intervals; for errors, McNemar's exact p. `*`: significant at the "
+       << 100 * (1 - o.bootstrap.level) << " % level (McNemar for errors, the interval leaving out 0 otherwise).\n\n"
+       << report.differences_table << "\n";
+  }
   md << "| run | spec | dataset | epochs | training time | evaluated checkpoint |\n|---|---|---|---|---|---|\n";
   for (const auto& r : loaded) {
     md << "| " << r.run.name << " | `" << r.run.spec << "` | " << r.run.dataset << " | " << r.epochs.size() << " | "
@@ -179,7 +323,7 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
   }
   write_text(dir / "report.md", md.str(), report.output);
   write_csv(dir / "results.csv", table, report.output);
-  write_json(dir / "results.json", rows_json(report.rows, report.reference, o.split), report.output);
+  write_json(dir / "results.json", rows_json(report, o.split, o.bootstrap.level), report.output);
   write_figures(figures, report.output);
   return report;
 }

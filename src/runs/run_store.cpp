@@ -24,8 +24,10 @@ const char* built_code_version();
 namespace {
 
 // Version 1: typed columns (runs.size, runs.holdout, runs.failure; scores by split, metric, direction, step;
-// NULL for a missing validation or a non-finite score). Version 0 stores are migrated by RunStore::migrate.
-constexpr int kSchemaVersion = 1;
+// NULL for a missing validation or a non-finite score). Version 2: each score's interval (low, high) and its
+// per-image values (images: int32 dataset indices, per_image: float64, native byte order). Older stores are
+// migrated by RunStore::migrate.
+constexpr int kSchemaVersion = 2;
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, spec TEXT, dataset TEXT, recipe TEXT, options TEXT,
@@ -39,7 +41,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   PRIMARY KEY (run, kind, epoch));
 CREATE TABLE IF NOT EXISTS scores (
   run INTEGER REFERENCES runs(id) ON DELETE CASCADE, checkpoint TEXT NOT NULL, split TEXT NOT NULL,
-  metric TEXT NOT NULL, direction TEXT, step INTEGER, value REAL);
+  metric TEXT NOT NULL, direction TEXT, step INTEGER, value REAL, low REAL, high REAL, images BLOB, per_image BLOB);
 CREATE INDEX IF NOT EXISTS scores_by_run ON scores (run, checkpoint, split, metric);
 )";
 
@@ -98,6 +100,23 @@ class Statement {
     return null(i) ? std::nullopt : std::optional<int64_t>(integer(i));
   }
   std::optional<double> optional_real(int i) const { return null(i) ? std::nullopt : std::optional<double>(real(i)); }
+  // A vector of numbers as a BLOB of their bytes (NULL when empty), and back.
+  template <typename T>
+  Statement& bind_blob(int i, const std::vector<T>& v) {
+    if (v.empty()) {
+      sqlite3_bind_null(stmt_, i);
+    } else {
+      sqlite3_bind_blob64(stmt_, i, v.data(), v.size() * sizeof(T), SQLITE_TRANSIENT);
+    }
+    return *this;
+  }
+  template <typename T>
+  std::vector<T> blob(int i) const {
+    if (null(i)) return {};
+    const auto* data = static_cast<const T*>(sqlite3_column_blob(stmt_, i));
+    const auto bytes = static_cast<size_t>(sqlite3_column_bytes(stmt_, i));
+    return std::vector<T>(data, data + bytes / sizeof(T));
+  }
 
  private:
   sqlite3* db_;
@@ -271,7 +290,10 @@ void RunStore::migrate() {
       s.step();
       return s.integer(0) > 0;
     }();
-    if (has_runs) {
+    if (has_runs && version() == 1) {
+      exec("ALTER TABLE scores ADD COLUMN low REAL; ALTER TABLE scores ADD COLUMN high REAL; "
+           "ALTER TABLE scores ADD COLUMN images BLOB; ALTER TABLE scores ADD COLUMN per_image BLOB;");
+    } else if (has_runs) {
       // Version 0: untyped statuses, -1 for "no validation", options as the only record of size and hold-out,
       // scores named by strings.
       exec("ALTER TABLE runs ADD COLUMN size INTEGER; ALTER TABLE runs ADD COLUMN holdout INTEGER; "
@@ -425,16 +447,20 @@ void RunStore::put_scores(int64_t run, const std::vector<Score>& scores) {
                      "direction IS ? AND step IS ?")
           .bind(1, run).bind(2, score.checkpoint).bind(3, split_name(score.split)).bind(4, metric_name(score.metric))
           .bind(5, direction).bind(6, score.step).step();
-      Statement(db_, "INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)")
+      WAVETWIN_CHECK(score.images.size() == score.per_image.size(), "run store ", path_, ": score ",
+                     metric_name(score.metric), " with ", score.images.size(), " image indices and ",
+                     score.per_image.size(), " per-image values; expected as many of each");
+      Statement(db_, "INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .bind(1, run).bind(2, score.checkpoint).bind(3, split_name(score.split)).bind(4, metric_name(score.metric))
-          .bind(5, direction).bind(6, score.step).bind(7, score.value).step();
+          .bind(5, direction).bind(6, score.step).bind(7, score.value).bind(8, score.low).bind(9, score.high)
+          .bind_blob(10, score.images).bind_blob(11, score.per_image).step();
     }
   });
 }
 
 std::vector<Score> RunStore::scores(int64_t run) const {
-  Statement s(db_, "SELECT checkpoint, split, metric, direction, step, value FROM scores WHERE run = ? "
-                   "ORDER BY checkpoint, split, metric, direction, step");
+  Statement s(db_, "SELECT checkpoint, split, metric, direction, step, value, low, high, images, per_image FROM scores "
+                   "WHERE run = ? ORDER BY checkpoint, split, metric, direction, step");
   s.bind(1, run);
   std::vector<Score> out;
   while (s.step()) {
@@ -443,6 +469,11 @@ std::vector<Score> RunStore::scores(int64_t run) const {
     if (!s.null(3)) score.direction = data::parse_shift_direction(s.text(3));
     score.step = s.optional_integer(4);
     score.value = s.real(5);
+    score.low = s.optional_real(6), score.high = s.optional_real(7);
+    score.images = s.blob<int32_t>(8), score.per_image = s.blob<double>(9);
+    WAVETWIN_CHECK(score.images.size() == score.per_image.size(), "run store ", path_, ": score ", s.text(2), " of ",
+                   score.checkpoint, " has ", score.images.size(), " image indices and ", score.per_image.size(),
+                   " per-image values; expected as many of each (evaluate it again with `wavetwin eval`)");
     out.push_back(score);
   }
   return out;
@@ -476,7 +507,9 @@ nlohmann::json RunStore::export_json(const std::string& name) const {
                            {"metric", metric_name(s.metric)},
                            {"direction", s.direction ? nlohmann::json(data::shift_direction_name(*s.direction))
                                                      : nlohmann::json()},
-                           {"step", s.step ? nlohmann::json(*s.step) : nlohmann::json()}, {"value", s.value}});
+                           {"step", s.step ? nlohmann::json(*s.step) : nlohmann::json()}, {"value", s.value},
+                           {"low", optional_json(s.low)}, {"high", optional_json(s.high)},
+                           {"images", s.images.size()}});
   }
   return out;
 }

@@ -57,12 +57,26 @@ TEST_F(DemoTest, TrainsEvaluatesReportsAndStudiesOnATinyBudget) {
   ASSERT_FALSE(said.empty());
   EXPECT_NE(said.back().find("demo: done in"), std::string::npos) << said.back();
 
+  // Every score carries its interval, and the report shows them beside the differences from R18.
+  for (const auto& e : r.evaluated) {
+    for (const auto& s : e.scores) {
+      if (!s.per_image.empty()) {
+        EXPECT_TRUE(s.low && s.high) << runs::metric_name(s.metric);
+      }
+    }
+  }
+  EXPECT_NE(r.report.table.find(" ["), std::string::npos) << r.report.table;
+  EXPECT_EQ(r.report.differences.size(), 6u);
+
   o.resume = true;
-  trained = 0;
+  trained = 0, evaluated = 0;
   said.clear();
   const DemoResult again = run_demo(o);
   EXPECT_NE(std::find(said.begin(), said.end(), "demo: R18wy_mod already trained, kept"), said.end());
+  EXPECT_NE(std::find(said.begin(), said.end(), "demo: R18aps3 already evaluated, kept"), said.end());
   EXPECT_EQ(trained, 0);
+  EXPECT_EQ(evaluated, 0);
+  EXPECT_EQ(again.report.rows[5].circular_consistency, 100);  // the kept scores, reported again
   EXPECT_TRUE(again.trained.empty());
   EXPECT_EQ(again.train_images, 256);  // as recorded by the first call
 }

@@ -63,10 +63,13 @@ class EvalModelTest : public test::Seeded {
 TEST_F(EvalModelTest, OneCropAndTenCropsScoreTheCropsMadeByHand) {
   const auto t = data::default_transform(false, 16, 3);
   TopKCounter one, ten;
+  std::vector<double> wrong1;  // per image, 100 when its top-1 is not its label
   for (int64_t i = 0; i < 7; ++i) {
     const torch::Tensor centre = data::normalize(data::center_crop(data::resize_shorter(images_[i], 16), 16, 16),
                                                  t.mean, t.std);
-    one.add(logits(centre.unsqueeze(0)), dataset_->labels().narrow(0, i, 1));
+    const torch::Tensor scores = logits(centre.unsqueeze(0));
+    one.add(scores, dataset_->labels().narrow(0, i, 1));
+    wrong1.push_back(scores.argmax(1).item<int64_t>() == dataset_->labels()[i].item<int64_t>() ? 0 : 100);
     std::vector<torch::Tensor> crops;
     for (const auto& c : data::ten_crops(images_[i], 20, 16)) crops.push_back(data::normalize(c, t.mean, t.std));
     ten.add(torch::softmax(logits(torch::stack(crops)), 1).mean(0, true), dataset_->labels().narrow(0, i, 1));
@@ -80,10 +83,16 @@ TEST_F(EvalModelTest, OneCropAndTenCropsScoreTheCropsMadeByHand) {
     EXPECT_DOUBLE_EQ(a.top1, one.result().top1) << batch;
     EXPECT_DOUBLE_EQ(a.top5, one.result().top5) << batch;
     EXPECT_EQ(a.images, 7);
+    EXPECT_TRUE(torch::equal(a.indices, torch::arange(7)));
+    EXPECT_TRUE(torch::equal(a.wrong.select(1, 0), torch::tensor(wrong1, torch::kFloat64))) << batch;
+    EXPECT_NEAR(a.wrong.mean(0)[1].item<double>(), a.top5, 1e-12);
     const TopK b = evaluate_tencrops(*model_, *dataset_, crop, options);
     EXPECT_DOUBLE_EQ(b.top1, ten.result().top1) << batch;
     EXPECT_DOUBLE_EQ(b.top5, ten.result().top5) << batch;
+    EXPECT_NEAR(b.wrong.mean(0)[0].item<double>(), b.top1, 1e-12);
+    EXPECT_NEAR(b.wrong.mean(0)[1].item<double>(), b.top5, 1e-12);
   }
+  EXPECT_FALSE(one.result().indices.defined());  // no indices given, no per-image values
   crop.resize = 12;
   EXPECT_THROW_WITH(evaluate_tencrops(*model_, *dataset_, crop, {}), "resize 12 below the crop size 16");
 }
@@ -92,7 +101,7 @@ TEST_F(EvalModelTest, LimitEvaluatesEvenlySpacedImagesAndProgressCountsThem) {
   PredictOptions options;
   options.limit = 3;
   options.batch = 1;
-  std::vector<int64_t> seen;
+  std::vector<int64_t> seen, indices;
   std::vector<int64_t> reported;
   const int64_t n = predict_views(
       *model_, *dataset_, 1,
@@ -100,9 +109,10 @@ TEST_F(EvalModelTest, LimitEvaluatesEvenlySpacedImagesAndProgressCountsThem) {
         EXPECT_TRUE(torch::equal(image, images_[index]));
         return torch::zeros({1, 3, 8, 8});
       },
-      [&](const torch::Tensor& l, const torch::Tensor& labels) {
+      [&](const torch::Tensor& l, const torch::Tensor& labels, const torch::Tensor& images) {
         EXPECT_EQ(l.sizes(), (std::vector<int64_t>{1, 1, 4}));
         seen.push_back(labels.item<int64_t>());
+        indices.push_back(images.item<int64_t>());
       },
       [&] {
         PredictOptions o = options;
@@ -115,6 +125,7 @@ TEST_F(EvalModelTest, LimitEvaluatesEvenlySpacedImagesAndProgressCountsThem) {
   EXPECT_EQ(n, 3);
   EXPECT_EQ(data::evenly_spaced(7, 3), (std::vector<int64_t>{0, 2, 4}));
   EXPECT_EQ(seen, (std::vector<int64_t>{0, 2, 0}));  // the labels of images 0, 2, 4
+  EXPECT_EQ(indices, (std::vector<int64_t>{0, 2, 4}));
   EXPECT_EQ(reported, (std::vector<int64_t>{1, 2, 3}));
 }
 
@@ -125,16 +136,20 @@ TEST_F(EvalModelTest, UnreadableImagesAreSkippedAndCountedOrFatalWhenStrict) {
     if (index == 3) throw Error("corrupt");
     return torch::zeros({1, 3, 8, 8});
   };
-  const int64_t n = predict_views(*model_, *dataset_, 1, failing, [](const torch::Tensor&, const torch::Tensor&) {},
-                                  options, &failures);
+  std::vector<int64_t> indices;
+  const auto record = [&](const torch::Tensor&, const torch::Tensor&, const torch::Tensor& images) {
+    for (int64_t i = 0; i < images.size(0); ++i) indices.push_back(images[i].item<int64_t>());
+  };
+  const int64_t n = predict_views(*model_, *dataset_, 1, failing, record, options, &failures);
   EXPECT_EQ(n, 6);
+  EXPECT_EQ(indices, (std::vector<int64_t>{0, 1, 2, 4, 5, 6}));  // image 3 left out
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_EQ(failures[0].reason, "corrupt");
   options.strict = true;
-  EXPECT_THROW_WITH(predict_views(*model_, *dataset_, 1, failing, [](const torch::Tensor&, const torch::Tensor&) {},
+  EXPECT_THROW_WITH(predict_views(*model_, *dataset_, 1, failing, record,
                                   options),
                     "corrupt");
-  EXPECT_THROW_WITH(predict_views(*model_, *dataset_, 2, failing, [](const torch::Tensor&, const torch::Tensor&) {},
+  EXPECT_THROW_WITH(predict_views(*model_, *dataset_, 2, failing, record,
                                   PredictOptions{}),
                     "1 views of an image; expected 2");
 }

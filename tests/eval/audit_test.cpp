@@ -84,7 +84,7 @@ TEST_F(AuditTest, BatchAfterBatchEqualsEachProtocolOverAllImages) {
   ConsistencyOptions c;
   c.size = 16, c.seed = 5;
   ASSERT_TRUE(r.consistency);
-  EXPECT_NEAR(*r.consistency, evaluate_consistency(classifier(), *dataset_, c, predict), 1e-12);
+  EXPECT_NEAR(*r.consistency, evaluate_consistency(classifier(), *dataset_, c, predict).consistency, 1e-12);
 
   CircularOptions circular;
   circular.size = 16, circular.max_shift = 3, circular.max_step = 2, circular.directions = o.directions;
@@ -109,7 +109,7 @@ TEST_F(AuditTest, ConsistencyDrawsFollowThePositionInTheStream) {
   const data::TensorDataset copies(same, labels_, std::vector<std::string>(4), "copies");
   ConsistencyOptions c;
   c.size = 16;
-  const double whole = evaluate_consistency(classifier(), copies, c, {});
+  const double whole = evaluate_consistency(classifier(), copies, c, {}).consistency;
   Audit audit(o);
   for (int64_t i = 0; i < 7; ++i) audit.add(classifier(), same.narrow(0, i, 1).permute({0, 3, 1, 2}), labels_.narrow(0, i, 1));
   EXPECT_NEAR(*audit.result().consistency, whole, 1e-12);

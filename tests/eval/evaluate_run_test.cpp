@@ -3,6 +3,8 @@
 // checkpoint files; the errors it names.
 #include "wavetwin/eval/evaluate_run.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -80,7 +82,47 @@ TEST_F(EvaluateRunTest, EveryProtocolRecordsTypedScoresOnce) {
   runs::RunStore store(store_);
   const auto recorded = store.scores(r.run->id);
   EXPECT_EQ(recorded.size(), 111u);
-  evaluate_run(options());  // re-evaluating replaces
+  // Every score that is a mean over images carries its 9 per-image values and its bootstrap interval; the
+  // settings carry neither.
+  EXPECT_EQ(r.confidence_level, 0.95);
+  size_t with_values = 0;
+  for (const auto& s : recorded) {
+    const std::string name = runs::metric_name(s.metric);
+    if (s.metric == Metric::kKlPixelDivide || s.metric == Metric::kFlipRatePixelDivide ||
+        s.metric == Metric::kReferenceQuirks) {
+      EXPECT_TRUE(s.per_image.empty() && !s.low) << name;
+      continue;
+    }
+    ++with_values;
+    ASSERT_EQ(s.per_image.size(), 9u) << name;
+    EXPECT_EQ(s.images, (std::vector<int32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8})) << name;
+    double mean = 0;
+    for (const double v : s.per_image) mean += v / 9;
+    EXPECT_NEAR(mean, s.value, 1e-12 * std::max(1.0, std::abs(s.value))) << name;
+    ASSERT_TRUE(s.low && s.high) << name;
+    EXPECT_LE(*s.low, s.value + 1e-12) << name;
+    EXPECT_GE(*s.high, s.value - 1e-12) << name;
+    if (s.metric == Metric::kOnecropTop1) {  // the bootstrap of its own values
+      const Interval i = mean_intervals(torch::tensor(s.per_image, torch::kFloat64).unsqueeze(1), o.bootstrap)[0];
+      EXPECT_NEAR(*s.low, i.low, 1e-9);
+      EXPECT_NEAR(*s.high, i.high, 1e-9);
+    }
+  }
+  EXPECT_EQ(with_values, 108u);
+  for (const auto& summary : r.shifts) {
+    EXPECT_LE(summary.mean_flip_rate_interval.low, summary.mean_flip_rate + 1e-12);
+    EXPECT_GE(summary.mean_flip_rate_interval.high, summary.mean_flip_rate - 1e-12);
+    EXPECT_LE(summary.mean_kl_interval.low, summary.mean_kl + 1e-12);
+    EXPECT_GE(summary.mean_kl_interval.high, summary.mean_kl - 1e-12);
+  }
+  EvaluateRunOptions without = options();
+  without.bootstrap.resamples = 0, without.protocols = {Protocol::kOnecrop};
+  const EvaluateRunResult plain = evaluate_run(without);  // re-evaluating replaces
+  EXPECT_EQ(plain.confidence_level, 0);
+  for (const auto& s : store.scores(r.run->id)) {
+    const bool onecrop = s.metric == Metric::kOnecropTop1 || s.metric == Metric::kOnecropTop5;
+    EXPECT_EQ(s.low.has_value(), !onecrop && !s.per_image.empty()) << runs::metric_name(s.metric);
+  }
   EXPECT_EQ(store.scores(r.run->id).size(), 111u);
 
   // The same numbers as the protocols called directly on the best checkpoint.
@@ -104,7 +146,7 @@ TEST_F(EvaluateRunTest, EveryProtocolRecordsTypedScoresOnce) {
   for (const auto& [direction, values] : kls) EXPECT_EQ(values, kl.kl.at(data::shift_direction_name(direction)));
   ConsistencyOptions c;
   c.size = 16;
-  EXPECT_EQ(r.consistency, evaluate_consistency(*model, *data.val, c, predict));
+  EXPECT_EQ(r.consistency, evaluate_consistency(*model, *data.val, c, predict).consistency);
   CircularOptions circular;
   circular.size = 16;
   const CircularScores rolled = evaluate_circular(*model, *data.val, circular, predict);
@@ -159,6 +201,11 @@ TEST_F(EvaluateRunTest, MistakesAreNamed) {
   o = options();
   o.protocols.clear();
   EXPECT_THROW_WITH(evaluate_run(o), "--mode: none given");
+  o = options();
+  o.bootstrap.level = 95;
+  EXPECT_THROW_WITH(evaluate_run(o), "--confidence 95; expected a level in (0, 1)");
+  o.bootstrap.level = 0.95, o.bootstrap.resamples = -1;
+  EXPECT_THROW_WITH(evaluate_run(o), "--resamples -1; expected >= 0");
   EXPECT_THROW_WITH(parse_protocol("fast"), "--mode fast: unknown");
   for (const Protocol p : all_protocols()) EXPECT_EQ(parse_protocol(protocol_name(p)), p);
 }

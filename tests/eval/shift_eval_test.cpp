@@ -74,7 +74,10 @@ TEST_F(ShiftEvalTest, KlAndFlipRatesAreThoseOfTheWindowsScoredByHand) {
       for (size_t k = 0; k < kl.size(); ++k) EXPECT_NEAR(scores.kl.at(name)[k], kl[k], 1e-7) << name << " " << k;
       EXPECT_EQ(scores.kl.at(name)[0], 0);
       EXPECT_EQ(scores.flip_rates.at(name), flip_rates(all.argmax(2), 3)) << name;
+      EXPECT_TRUE(torch::allclose(scores.per_image.kl.at(name), image_kl(all), 1e-6, 1e-7)) << name;
+      EXPECT_TRUE(torch::equal(scores.per_image.flip_rates.at(name), image_flip_rates(all.argmax(2), 3))) << name;
     }
+    EXPECT_TRUE(torch::equal(scores.per_image.indices, torch::arange(5)));
   }
   shifts.max_step = 9;
   EXPECT_THROW_WITH(evaluate_shifts(model_, *dataset_, shifts, {}), "max step 9 for 9 frames");
@@ -99,7 +102,7 @@ TEST_F(ShiftEvalTest, AShiftInvariantModelNeverFlipsAndAlwaysAgrees) {
   }
   ConsistencyOptions c;
   c.size = 16;
-  EXPECT_DOUBLE_EQ(evaluate_consistency(model_, dataset, c, {}), 100);
+  EXPECT_DOUBLE_EQ(evaluate_consistency(model_, dataset, c, {}).consistency, 100);
 }
 
 TEST_F(ShiftEvalTest, ConsistencyDependsOnlyOnTheSeed) {
@@ -107,8 +110,12 @@ TEST_F(ShiftEvalTest, ConsistencyDependsOnlyOnTheSeed) {
   c.size = 16, c.resize = 24, c.seed = 3;
   PredictOptions one, many;
   one.batch = 2, many.batch = 100;
-  const double a = evaluate_consistency(model_, *dataset_, c, one);
-  EXPECT_DOUBLE_EQ(a, evaluate_consistency(model_, *dataset_, c, many));
+  const ConsistencyScores scores = evaluate_consistency(model_, *dataset_, c, one);
+  const double a = scores.consistency;
+  EXPECT_DOUBLE_EQ(a, evaluate_consistency(model_, *dataset_, c, many).consistency);
+  EXPECT_DOUBLE_EQ(scores.agree.mean().item<double>(), a);
+  EXPECT_EQ(scores.images, dataset_->size());
+  EXPECT_TRUE(torch::equal(scores.indices, torch::arange(dataset_->size())));
   EXPECT_GE(a, 0);
   EXPECT_LE(a, 100);
   c.resize = 16;
@@ -155,8 +162,12 @@ TEST_F(ShiftEvalTest, CircularScoresAreThoseOfTheRolledViewsScoredByHand) {
       for (size_t k = 0; k < kl.size(); ++k) EXPECT_NEAR(scores.kl.at(name)[k], kl[k], 1e-7) << name << " " << k;
       EXPECT_EQ(scores.flip_rates.at(name), flip_rates(all.argmax(2), 2)) << name;
       EXPECT_GT(scores.kl.at(name)[1], 0) << name;
+      EXPECT_TRUE(torch::allclose(scores.per_image.kl.at(name), image_kl(all), 1e-6, 1e-7)) << name;
+      EXPECT_TRUE(torch::equal(scores.per_image.flip_rates.at(name), image_flip_rates(all.argmax(2), 2))) << name;
     }
     EXPECT_DOUBLE_EQ(scores.consistency, 100.0 * static_cast<double>(std::accumulate(agree.begin(), agree.end(), 0)) / 5);
+    EXPECT_TRUE(torch::equal(scores.agree, torch::tensor(agree, torch::kFloat64) * 100));
+    EXPECT_TRUE(torch::equal(scores.per_image.indices, torch::arange(5)));
   }
   c.max_step = 6;
   EXPECT_THROW_WITH(evaluate_circular(corner, *dataset_, c, {}), "circular shifts: max step 6 for 6 frames");
@@ -251,7 +262,7 @@ AllScores all_protocols(const Classifier& classify, const data::Dataset& dataset
   s.shifts = evaluate_shifts(classify, dataset, shifts, options, &failures);
   ConsistencyOptions c;
   c.size = 16, c.seed = 2;
-  s.consistency = evaluate_consistency(classify, dataset, c, options, &failures);
+  s.consistency = evaluate_consistency(classify, dataset, c, options, &failures).consistency;
   s.failures = failures.size();
   return s;
 }

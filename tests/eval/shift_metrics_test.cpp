@@ -27,6 +27,12 @@ TEST(ShiftMetricsTest, FlipRatesOfHandMadePredictions) {
   for (int s = 1; s <= 4; ++s) EXPECT_NEAR(once[s - 1], static_cast<double>(s) / (9 - s), 1e-15) << s;
   EXPECT_DOUBLE_EQ(once[7], 1.0);  // frames 0 and 8
   EXPECT_THROW_WITH(flip_rates(step, 9), "max step 9 for 9 frames");
+  // Per image: image 0 flips on all 8 - s + 1 pairs at odd steps, image 1 on none.
+  const torch::Tensor per_image = image_flip_rates(predictions, 4);
+  EXPECT_TRUE(torch::equal(per_image, torch::tensor({1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0}, torch::kFloat64).view({2, 4})));
+  const torch::Tensor single = image_flip_rates(step, 8);
+  for (int s = 1; s <= 8; ++s) EXPECT_DOUBLE_EQ(single[0][s - 1].item<double>(), once[s - 1]) << s;
+  EXPECT_THROW_WITH(image_flip_rates(step, 9), "max step 9 for 9 frames");
   EXPECT_THROW_WITH(flip_rates(torch::rand({2, 9}), 2), "expected (N, K) class indices");
 }
 
@@ -52,6 +58,15 @@ TEST(ShiftMetricsTest, KlOfKnownSoftmaxes) {
   // Confident logits stay finite with log-softmax.
   const auto sharp = kl_per_shift(torch::tensor({1000.0f, 0.0f, 0.0f, 1000.0f}).view({1, 2, 2}));
   EXPECT_NEAR(sharp[1], 1000.0, 1e-3);
+  // Per image: two images, the second with frames swapped (KL(q || p) at frame 1); the mean is kl_per_shift.
+  const torch::Tensor two = torch::cat({logits, logits.index_select(1, torch::tensor({1, 0, 2}))});
+  const torch::Tensor per_image = image_kl(two);
+  ASSERT_EQ(per_image.sizes(), (std::vector<int64_t>{2, 3}));
+  EXPECT_NEAR(per_image[0][1].item<double>(), kl[1], 1e-14);
+  EXPECT_NEAR(per_image[1][1].item<double>(), 0.25 * std::log(0.25 / 0.5) + 0.75 * std::log(0.75 / 0.5), 1e-14);
+  EXPECT_NEAR(per_image[1][2].item<double>(), per_image[1][1].item<double>(), 1e-14);
+  const auto means = kl_per_shift(two);
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(means[k], per_image.select(1, k).mean().item<double>(), 1e-15);
 }
 
 TEST(ShiftMetricsTest, ConsistencyIsThePercentageOfAgreement) {

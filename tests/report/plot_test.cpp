@@ -20,8 +20,9 @@ Figure two_panels() {
   curves.title = "curves";
   curves.x = Axis{"epoch", std::nan(""), std::nan(""), {}, false};
   curves.y = Axis{"error", 0.5, 100, {}, true};
-  curves.series.push_back(Series{"train", {1, 2, 3}, {50, 20, 10}, SeriesStyle::kLinesPoints, ""});
-  curves.series.push_back(Series{"it's val", {1, 2, 3}, {60, 30, 15}, SeriesStyle::kLines, ""});
+  curves.series.push_back(Series{"train", {1, 2, 3}, {50, 20, 10}, SeriesStyle::kLinesPoints, "", {}, {}});
+  curves.series.push_back(
+      Series{"it's val", {1, 2, 3}, {60, 30, 15}, SeriesStyle::kLines, "", {55, 25, 12}, {66, 33, 17}});
   return Figure{"two panels", {map, curves}, 2, 300, 250};
 }
 
@@ -45,7 +46,10 @@ TEST_F(PlotTest, ScriptHoldsTheDataAndTheLayout) {
   EXPECT_NE(script.find("set output 'out.png'"), std::string::npos);
   EXPECT_NE(script.find("set multiplot layout 1,2"), std::string::npos);
   EXPECT_NE(script.find("0 1 NaN\n2 3 4\n"), std::string::npos) << script;
-  EXPECT_NE(script.find("3 15\n"), std::string::npos);
+  EXPECT_NE(script.find("3 15 12 17\n"), std::string::npos) << script;  // x, y and the band
+  EXPECT_NE(script.find("3 10\n"), std::string::npos);                 // no band
+  EXPECT_NE(script.find("$panel1_series1 using 1:3:4 with filledcurves"), std::string::npos);
+  EXPECT_EQ(script.find("$panel1_series0 using 1:3:4"), std::string::npos);
   EXPECT_NE(script.find("set logscale y"), std::string::npos);
   EXPECT_NE(script.find("title 'it''s val'"), std::string::npos);  // quotes escaped
   EXPECT_NE(script.find("with image"), std::string::npos);
@@ -56,6 +60,9 @@ TEST_F(PlotTest, BadFiguresAreRefused) {
   Figure mismatched = two_panels();
   mismatched.panels[1].series[0].y.pop_back();
   EXPECT_THROW_WITH(gnuplot_script(mismatched, "x.png"), "3 x values and 2 y values");
+  Figure bad_band = two_panels();
+  bad_band.panels[1].series[1].y_high.pop_back();
+  EXPECT_THROW_WITH(gnuplot_script(bad_band, "x.png"), "a band of 3 and 2 bounds for 3 points");
   Figure empty{"", {Panel{}}};
   EXPECT_THROW_WITH(gnuplot_script(empty, "x.png"), "has nothing to draw");
 }

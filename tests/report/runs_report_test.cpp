@@ -129,5 +129,83 @@ TEST_F(RunsReportTest, ARunWithoutEpochsGivesAReportWithoutTrainingCurves) {
   EXPECT_NE(text.find("| new | `resnet18 --classes 3` | folder:x | 0 |"), std::string::npos) << text;
 }
 
+// Per-image values on the same 40 images: b corrects 12 of a's 20 top-1 errors (McNemar: 2 / 2^12), agrees
+// as often, and flips exactly as a does (mFR 100 with the interval [100, 100] when resampled in pairs); c has
+// no per-image values: no interval, no difference.
+TEST_F(RunsReportTest, IntervalsAndPairedDifferencesAgainstTheReference) {
+  const auto scores_of = [](const std::string& best, int wrong, double low, double high) {
+    std::vector<int32_t> images;
+    for (int32_t i = 0; i < 40; ++i) images.push_back(100 + 2 * i);
+    const auto score = [&](Metric metric, std::optional<ShiftDirection> d, std::optional<int64_t> step,
+                           std::vector<double> per_image) {
+      double mean = 0;
+      for (const double v : per_image) mean += v / 40;
+      runs::Score s{best, Split::kTest, metric, d, step, mean, std::nullopt, std::nullopt, images, per_image};
+      if (metric == Metric::kOnecropTop1) s.low = low, s.high = high;
+      return s;
+    };
+    std::vector<double> errors(40, 0), agree(40, 100), rates(40, 0);
+    for (int i = 0; i < wrong; ++i) errors[i] = 100;
+    for (int i = 0; i < 10; ++i) agree[3 * i] = 0, rates[i] = 0.5;
+    std::vector<runs::Score> scores{score(Metric::kOnecropTop1, {}, {}, errors), score(Metric::kConsistency, {}, {}, agree),
+                                    {best, Split::kTest, Metric::kFlipRatePixelDivide, {}, {}, 1}};
+    for (int64_t step = 1; step <= 2; ++step) scores.push_back(score(Metric::kFlipRate, ShiftDirection::kVertical, step, rates));
+    return scores;
+  };
+  {
+    runs::RunStore store(dir_ + "/runs.db");
+    for (const auto& [name, wrong] : {std::pair{"a", 20}, std::pair{"b", 8}}) {
+      runs::RunRecord record;
+      record.name = name, record.spec = "resnet18 --classes 3", record.dataset = "folder:x", record.size = 16;
+      const int64_t id = store.create_run(record);
+      store.put_checkpoint(id, {runs::CheckpointKind::kBest, 1, std::string(name) + "/best.pt"});
+      store.put_scores(id, scores_of(std::string(name) + "/best.pt", wrong, 30.5, 60.25));
+    }
+    runs::RunRecord record;
+    record.name = "c", record.spec = "resnet18 --classes 3", record.dataset = "folder:x", record.size = 16;
+    const int64_t id = store.create_run(record);
+    store.put_scores(id, {{"c/best.pt", Split::kTest, Metric::kFlipRate, ShiftDirection::kVertical, 1, 0.25},
+                          {"c/best.pt", Split::kTest, Metric::kFlipRate, ShiftDirection::kVertical, 2, 0.25}});
+  }
+  RunsReportOptions o;
+  o.store = dir_ + "/runs.db", o.out = dir_ + "/report";
+  const RunsReport r = write_runs_report(o);
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.rows[0].onecrop_top1_interval.low, 30.5);
+  EXPECT_EQ(r.rows[0].onecrop_top1_interval.high, 60.25);
+  EXPECT_NE(r.table.find("50.00 [30.50, 60.25]"), std::string::npos) << r.table;
+  EXPECT_EQ(r.rows[1].mfr, 100);
+  EXPECT_NEAR(r.rows[1].mfr_interval.low, 100, 1e-9);
+  EXPECT_NEAR(r.rows[1].mfr_interval.high, 100, 1e-9);
+  EXPECT_NEAR(r.rows[2].mfr, 200, 1e-12);  // 0.25 against a's 0.125
+  EXPECT_TRUE(std::isnan(r.rows[2].mfr_interval.low));
+  ASSERT_EQ(r.differences.size(), 1u);  // b; c has nothing to pair
+  EXPECT_EQ(r.differences[0].run, "b");
+  bool top1 = false, consistency = false;
+  for (const auto& [metric, c] : r.differences[0].scores) {
+    EXPECT_EQ(c.images, 40);
+    if (metric == Metric::kOnecropTop1) {
+      top1 = true;
+      EXPECT_NEAR(c.difference.difference, -30, 1e-12);
+      ASSERT_TRUE(c.mcnemar.has_value());
+      EXPECT_EQ(c.mcnemar->only_a, 0);
+      EXPECT_EQ(c.mcnemar->only_b, 12);
+      EXPECT_NEAR(c.mcnemar->p_value, 2.0 / 4096, 1e-15);
+      EXPECT_TRUE(c.significant);
+    } else if (metric == Metric::kConsistency) {
+      consistency = true;
+      EXPECT_EQ(c.difference.difference, 0);
+      EXPECT_FALSE(c.significant);
+    }
+  }
+  EXPECT_TRUE(top1 && consistency);
+  EXPECT_NE(r.differences_table.find("-30.00 ["), std::string::npos) << r.differences_table;
+  EXPECT_NE(r.differences_table.find("(p = 0.00049) *"), std::string::npos) << r.differences_table;
+  std::ifstream in(dir_ + "/report/report.md");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("Differences from a"), std::string::npos);
+  EXPECT_NE(text.find("papers' rows are single published numbers"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wavetwin::report

@@ -57,6 +57,9 @@ TEST_F(RunStoreTest, RecordsRunsEpochsCheckpointsAndScores) {
   store.put_scores(id, {{"a/best.pt", Split::kTest, Metric::kOnecropTop1, {}, {}, 29.5},
                         {"a/best.pt", Split::kVal, Metric::kOnecropTop1, {}, {}, 28},
                         {"a/best.pt", Split::kTest, Metric::kKl, ShiftDirection::kVertical, 1, 0.25}});
+  Score with_images{"a/best.pt", Split::kTest, Metric::kOnecropTop5, {}, {}, 50.0, 0.0, 100.0};
+  with_images.images = {4, 9, -1, 2147483647}, with_images.per_image = {100, 0, 1e-300, 100};
+  store.put_scores(id, {with_images});
   store.set_status(id, RunStatus::kFinished, 24.5);
 
   RunStore reader(dir_ + "/sub/runs.db");  // a second connection sees every committed change
@@ -77,14 +80,28 @@ TEST_F(RunStoreTest, RecordsRunsEpochsCheckpointsAndScores) {
     EXPECT_EQ(checkpoint_label(c), c.kind == CheckpointKind::kEpoch ? "epoch-2" : checkpoint_kind_name(c.kind));
   }
   const auto scores = reader.scores(r.id);
-  ASSERT_EQ(scores.size(), 4u);
+  ASSERT_EQ(scores.size(), 5u);
+  for (const auto& score : scores) {
+    if (score.metric != Metric::kOnecropTop5) {
+      EXPECT_FALSE(score.low || score.high || !score.images.empty() || !score.per_image.empty());
+      continue;
+    }
+    EXPECT_EQ(score.low, 0.0);
+    EXPECT_EQ(score.high, 100.0);
+    EXPECT_EQ(score.images, with_images.images);
+    EXPECT_EQ(score.per_image, with_images.per_image);
+  }
+  with_images.per_image.pop_back();
+  EXPECT_THROW_WITH(store.put_scores(id, {with_images}), "with 4 image indices and 3 per-image values");
   EXPECT_EQ(find_score(scores, Split::kTest, Metric::kOnecropTop1), 29.5);
   EXPECT_EQ(find_score(scores, Split::kVal, Metric::kOnecropTop1), 28);
   EXPECT_EQ(score_series(scores, Split::kTest, Metric::kKl).at(ShiftDirection::kVertical),
             (std::vector<double>{0.0, 0.25}));
   const std::string json = reader.export_json("a").dump(2);
   expect_python_json(json, "d['epochs'][1]['epoch'] == 2 and d['status'] == 'finished' and d['options']['seed'] == 3 "
-                           "and d['holdout'] == 100 and len(d['scores']) == 4");
+                           "and d['holdout'] == 100 and len(d['scores']) == 5 and "
+                           "[(s['low'], s['high'], s['images']) for s in d['scores'] if s['metric'] == 'onecrop_top5'] "
+                           "== [(0, 100, 4)]");
   store.create_run(sample("b"));
   EXPECT_EQ(reader.list().size(), 2u);
   store.remove("a");
@@ -164,6 +181,38 @@ TEST_F(RunStoreTest, MigratesAVersionZeroStore) {
   EXPECT_EQ(find_score(scores, Split::kVal, Metric::kReferenceQuirks), 0);
   RunStore again(dir_ + "/old.db");  // migrated once
   EXPECT_EQ(again.scores(a.id).size(), 5u);
+}
+
+TEST_F(RunStoreTest, MigratesAVersionOneStore) {
+  // Version 1: scores without intervals or per-image values.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/v1.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, R"(
+    CREATE TABLE runs (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, spec TEXT, dataset TEXT, recipe TEXT,
+      options TEXT, code_version TEXT, status TEXT, created TEXT, updated TEXT, seconds REAL, size INTEGER,
+      holdout INTEGER, failure TEXT);
+    CREATE TABLE epochs (run INTEGER REFERENCES runs(id) ON DELETE CASCADE, epoch INTEGER, train_loss REAL, lr REAL,
+      val_top1 REAL, val_top5 REAL, seconds REAL, images_per_second REAL, PRIMARY KEY (run, epoch));
+    CREATE TABLE checkpoints (run INTEGER REFERENCES runs(id) ON DELETE CASCADE, kind TEXT, epoch INTEGER, path TEXT,
+      PRIMARY KEY (run, kind, epoch));
+    CREATE TABLE scores (run INTEGER REFERENCES runs(id) ON DELETE CASCADE, checkpoint TEXT NOT NULL,
+      split TEXT NOT NULL, metric TEXT NOT NULL, direction TEXT, step INTEGER, value REAL);
+    INSERT INTO runs VALUES (1, 'a', 'resnet18', 'cifar10:/d', 'cifar10-resnet', '{}', 'abc', 'finished', 't0', 't1',
+      5, 32, NULL, '');
+    INSERT INTO scores VALUES (1, 'a/best.pt', 'test', 'flip_rate', 'vertical', 2, 0.125);
+    PRAGMA user_version = 1;
+  )", nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  RunStore store(dir_ + "/v1.db");
+  const auto scores = store.scores(1);
+  ASSERT_EQ(scores.size(), 1u);
+  EXPECT_EQ(scores[0].value, 0.125);
+  EXPECT_FALSE(scores[0].low.has_value());
+  EXPECT_TRUE(scores[0].per_image.empty());
+  Score s{"a/best.pt", Split::kTest, Metric::kConsistency, {}, {}, 50.0, 40.0, 60.0};
+  s.images = {0, 1}, s.per_image = {0, 100};
+  store.put_scores(1, {s});
+  EXPECT_EQ(RunStore(dir_ + "/v1.db").scores(1)[0].per_image, s.per_image);  // consistency sorts first
 }
 
 // A store damaged on disk is named with its path when opened, before any work is done with it.

@@ -52,7 +52,7 @@ struct DemoOptions {
   std::string cache;
   /// Compute threads (0: the process's setting).
   int64_t threads = 0;
-  /// Continue an interrupted demo in `out`: finished runs are kept.
+  /// Continue an interrupted demo in `out`: finished runs are kept, and so are their evaluations.
   bool resume = false;
   DemoObserver observer;
 };

@@ -22,16 +22,21 @@ namespace wavetwin::eval {
 struct TopK {
   double top1 = 0, top5 = 0;
   int64_t images = 0;
+  /// Per image, when the dataset indices were given: the index int64 (N), and 100 where the image is wrong at
+  /// top-1 and at top-5, else 0, float64 (N, 2), whose column means are top1 and top5 (eval/confidence.h).
+  torch::Tensor indices{}, wrong{};
 };
 
-/// Accumulates top-1 and top-5 errors over batches of scores (N, classes) and labels (N).
+/// Accumulates top-1 and top-5 errors over batches of scores (N, classes) and labels (N), and the per-image
+/// errors when the images' dataset indices (N) are given.
 class TopKCounter {
  public:
-  void add(const torch::Tensor& scores, const torch::Tensor& labels);
+  void add(const torch::Tensor& scores, const torch::Tensor& labels, const torch::Tensor& indices = {});
   TopK result() const;
 
  private:
   int64_t wrong1_ = 0, wrong5_ = 0, total_ = 0;
+  std::vector<torch::Tensor> indices_, wrong_;
 };
 
 struct CropOptions {

@@ -13,6 +13,7 @@
 
 #include "wavetwin/data/transforms.h"
 #include "wavetwin/eval/accuracy.h"
+#include "wavetwin/eval/confidence.h"
 #include "wavetwin/eval/predict.h"
 #include "wavetwin/eval/shift_metrics.h"
 
@@ -38,6 +39,8 @@ struct ShiftSummary {
   double mean_kl = 0;         ///< over the shifts k = 1..pM
   double mean_flip_rate = 0;  ///< fraction, over the steps
   int64_t steps = 0;
+  /// Their bootstrap intervals, where the evaluation computed them (evaluate_run).
+  Interval mean_kl_interval{}, mean_flip_rate_interval{};
 };
 
 /// One summary per direction of `kl` (KL per shift k = 0..pM) and `flip_rates` (FR_1..FR_S).

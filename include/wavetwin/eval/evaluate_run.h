@@ -19,6 +19,7 @@
 #include "wavetwin/data/transforms.h"
 #include "wavetwin/eval/accuracy.h"
 #include "wavetwin/eval/audit.h"
+#include "wavetwin/eval/confidence.h"
 #include "wavetwin/runs/run_store.h"
 #include "wavetwin/runs/score.h"
 
@@ -58,6 +59,10 @@ struct EvaluateRunOptions {
   int64_t batch = 256;
   /// Consistency (crop-based and circular): seed of the random shifts.
   uint64_t seed = 0;
+  /// The interval of every score: percentile bootstrap over the evaluated images (resamples 0: none). The
+  /// resamples depend on the seed and the images alone, so every run evaluated on the same images is resampled
+  /// alike.
+  BootstrapOptions bootstrap;
   /// Shifts: leave the windows unnormalised, as the reference.
   bool reference_quirks = false;
   bool strict = false;
@@ -85,11 +90,22 @@ struct EvaluateRunResult {
   std::optional<double> consistency;
   std::vector<ShiftSummary> circular_shifts;  ///< circular shifts: means per direction (p = 1)
   std::optional<double> circular_consistency;
-  std::vector<runs::Score> scores;          ///< every score, as recorded
+  /// Every score, as recorded: with its per-image values and, unless bootstrap.resamples is 0, its interval.
+  std::vector<runs::Score> scores;
   std::vector<data::LoadFailure> failures;  ///< image evaluations skipped (undecodable)
+  double confidence_level = 0;              ///< of the scores' intervals; 0: none computed
   bool recorded = false;                    ///< scores written into the run store (by rank 0 of a shard)
   std::string store;                        ///< that run store
 };
+
+/// The interval of `metric` (direction, step) among the result's scores, if computed.
+std::optional<Interval> score_interval(const EvaluateRunResult& result, runs::Metric metric,
+                                       std::optional<data::ShiftDirection> direction = std::nullopt,
+                                       std::optional<int64_t> step = std::nullopt);
+
+/// Sets the interval of every score that carries per-image values: the scores computed on the same images are
+/// resampled together (eval/confidence.h).
+void attach_intervals(std::vector<runs::Score>& scores, const BootstrapOptions& options);
 
 /// Evaluates the target with the chosen protocols and records the scores with its run (replacing earlier
 /// scores of the same checkpoint). Throws wavetwin::Error naming the run, checkpoint, split or option at fault.

@@ -56,8 +56,10 @@ struct PredictOptions {
 /// The views of one image: uint8 (H, W, C) -> float32 (V, C, n, n), ready for the model.
 using ViewMaker = std::function<torch::Tensor(const torch::Tensor& image, int64_t index)>;
 
-/// Receives the logits float32 (B, V, classes) of a chunk of images (on the CPU) and their labels int64 (B).
-using ViewConsumer = std::function<void(const torch::Tensor& logits, const torch::Tensor& labels)>;
+/// Receives the logits float32 (B, V, classes) of a chunk of images (on the CPU), their labels int64 (B) and
+/// their indices in the dataset int64 (B), which pair the per-image values of two evaluations.
+using ViewConsumer =
+    std::function<void(const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& images)>;
 
 /// Runs `classify` (without gradients) over the `views` views of each image chosen by `options.limit`.
 /// Returns the number of images evaluated; images that cannot be decoded are skipped and appended to

@@ -37,12 +37,21 @@ struct ShiftOptions {
 /// S when ShiftOptions::max_step is 0: 8 for inputs larger than 64 pixels (ImageNet), else 4 (CIFAR-10).
 int64_t default_max_step(int64_t size);
 
+/// The shift measures image by image, row i for the dataset's image indices[i]: per direction name, KL per frame
+/// float64 (N, K) and the fraction of the image's frame pairs that flip per step float64 (N, S). Their column
+/// means are the scores; eval/confidence.h resamples them.
+struct ImageShiftValues {
+  torch::Tensor indices;
+  std::map<std::string, torch::Tensor> kl, flip_rates;
+};
+
 struct ShiftScores {
   /// Per direction name: KL(p_0 || p_k) for k = 0..pM (frame k shifted by k / p pixels).
   std::map<std::string, std::vector<double>> kl;
   /// Per direction name: FR_s for s = 1..S (steps in frames, pixels when p = 1).
   DirectionalFlipRates flip_rates;
   int64_t images = 0;
+  ImageShiftValues per_image;
 };
 
 ShiftScores evaluate_shifts(const Classifier& classify, const data::Dataset& dataset, const ShiftOptions& shifts,
@@ -60,9 +69,17 @@ struct ConsistencyOptions {
   std::vector<double> mean, std;  ///< empty: the training's normalisation
 };
 
+struct ConsistencyScores {
+  /// % of images whose top-1 agrees on the two shifts.
+  double consistency = 0;
+  int64_t images = 0;
+  /// Per image: its dataset index int64 (N) and 100 where its two predictions agree, else 0, float64 (N).
+  torch::Tensor indices, agree;
+};
+
 /// The percentage of images whose top-1 predictions agree on two random crops; the draws depend only on
 /// the seed and the image's index.
-double evaluate_consistency(const Classifier& classify, const data::Dataset& dataset, const ConsistencyOptions& consistency,
+ConsistencyScores evaluate_consistency(const Classifier& classify, const data::Dataset& dataset, const ConsistencyOptions& consistency,
                             const PredictOptions& options, std::vector<data::LoadFailure>* failures = nullptr);
 
 struct CircularOptions {
@@ -89,6 +106,9 @@ struct CircularScores {
   /// % of images whose top-1 agrees on two random circular shifts.
   double consistency = 0;
   int64_t images = 0;
+  /// KL and flip rates per image, and 100 where an image's two random shifts agree, else 0, float64 (N).
+  ImageShiftValues per_image;
+  torch::Tensor agree;
 };
 
 /// The shift protocols with torch.roll of the whole one-crop view instead of moving windows: nothing enters

@@ -17,6 +17,10 @@ namespace wavetwin::eval {
 /// between frames k and k + s. predictions: (N, K) int64 class indices.
 std::vector<double> flip_rates(const torch::Tensor& predictions, int64_t max_step);
 
+/// Per image i and step s = 1..max_step, the fraction of its frame pairs (k, k + s) whose predictions differ:
+/// float64 (N, max_step), whose column means are flip_rates (every image has the same pairs).
+torch::Tensor image_flip_rates(const torch::Tensor& predictions, int64_t max_step);
+
 /// Flip rates per direction ("vertical", "horizontal", "diagonal", ...), each FR_1..FR_S.
 using DirectionalFlipRates = std::map<std::string, std::vector<double>>;
 
@@ -28,6 +32,9 @@ double normalized_mfr(const DirectionalFlipRates& model, const DirectionalFlipRa
 /// KL(p_0 || p_k) averaged over images, for k = 0..K-1, from logits (N, K, C), computed with log-softmax
 /// (the reference divides probabilities, which overflows for confident predictions).
 std::vector<double> kl_per_shift(const torch::Tensor& logits);
+
+/// KL(p_0 || p_k) per image: float64 (N, K), whose column means are kl_per_shift.
+torch::Tensor image_kl(const torch::Tensor& logits);
 
 /// Zhang's consistency: the percentage of images whose top-1 predictions agree between two random shifts.
 /// a, b: (N) int64.

@@ -54,6 +54,8 @@ struct Series {
   std::vector<double> x, y;
   SeriesStyle style = SeriesStyle::kLines;
   std::string colour;  ///< "#rrggbb"; empty for the default sequence
+  /// A band from y_low to y_high at each x (a confidence interval), shaded in the series' colour; empty for none.
+  std::vector<double> y_low{}, y_high{};
 };
 
 struct Panel {

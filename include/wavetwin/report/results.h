@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "wavetwin/eval/confidence.h"
 #include "wavetwin/report/plot.h"
 #include "wavetwin/report/table.h"
 
@@ -26,6 +27,11 @@ struct ResultRow {
   double consistency = kMissing;  ///< Zhang's, % agreeing
   /// Under circular shifts: the mean flip rate (%, over directions and steps) and the consistency (%).
   double circular_flip_rate = kMissing, circular_consistency = kMissing;
+  /// The bootstrap intervals of these scores, in the same units (NaN where there is none: the papers' rows, runs
+  /// evaluated without intervals).
+  eval::Interval onecrop_top1_interval{}, onecrop_top5_interval{}, tencrops_top1_interval{},
+      tencrops_top5_interval{}, mfr_interval{}, consistency_interval{}, circular_flip_rate_interval{},
+      circular_consistency_interval{};
 };
 
 /// The papers' rows for "imagenet" or "cifar10" (from reference-scores.json, committed as data). Throws
@@ -33,8 +39,11 @@ struct ResultRow {
 std::vector<ResultRow> paper_rows(const std::string& paper);
 
 /// The table in the papers' layout (errors in %, two decimals; "-" where missing), then the circular-shift
-/// columns.
+/// columns; "value [low, high]" where the score has an interval.
 Table results_table(const std::vector<ResultRow>& rows);
+
+/// "12.34 [11.02, 13.71]" ("12.34" without an interval, "-" when the value is missing).
+std::string interval_cell(double value, const eval::Interval& interval);
 
 /// What a run contributes to the figures.
 struct RunCurves {
@@ -44,6 +53,8 @@ struct RunCurves {
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> kl;
   /// Per direction: flip rate (%) against the step.
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> flip_rate;
+  /// Their intervals (the bands of the figures), per direction: low and high at each point; empty without.
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> kl_band, flip_rate_band;
 };
 
 /// Training loss and validation top-1 error per epoch, one curve per run (the poster's Fig. 11); a panel only

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "wavetwin/eval/comparison.h"
+#include "wavetwin/eval/confidence.h"
 #include "wavetwin/report/output.h"
 #include "wavetwin/report/results.h"
 #include "wavetwin/runs/score.h"
@@ -27,12 +29,24 @@ struct RunsReportOptions {
   runs::Split split = runs::Split::kTest;
   /// Title of report.md; empty: "wavetwin report".
   std::string title;
+  /// The mFR's interval and the paired differences against the reference run: resamples, level (also the
+  /// significance level of the differences, 1 - level) and seed.
+  eval::BootstrapOptions bootstrap;
+};
+
+/// One run against the reference run on the images both were evaluated on: per score, the difference run -
+/// reference with its paired interval, McNemar's p for the errors, and whether it is significant.
+struct RunDifference {
+  std::string run;
+  std::vector<std::pair<runs::Metric, eval::ScoreComparison>> scores;
 };
 
 struct RunsReport {
   std::vector<ResultRow> rows;  ///< the runs', then the papers'
   std::string reference;        ///< the run of mFR = 100
   std::string table;            ///< the results table as Markdown
+  std::vector<RunDifference> differences;  ///< each other run against the reference
+  std::string differences_table;           ///< as Markdown; empty when no pair has per-image values
   Output output;
 };
 

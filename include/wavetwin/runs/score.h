@@ -50,6 +50,12 @@ struct Score {
   std::optional<data::ShiftDirection> direction;  ///< for the KL and flip-rate metrics
   std::optional<int64_t> step;                    ///< for KL (shift index k) and flip rates (step s)
   double value = 0;                               ///< NaN when it could not be computed (stored as NULL)
+  /// Its bootstrap interval over the evaluated images (eval/confidence.h), when computed.
+  std::optional<double> low{}, high{};
+  /// The per-image values it is the mean of, for the dataset's images `images` (in the same order): what pairs
+  /// two runs' scores on the same images. Empty for the settings and for scores recorded before version 2.
+  std::vector<int32_t> images{};
+  std::vector<double> per_image{};
 };
 
 /// The value of the score (split, metric, direction, step) among `scores`, if present.
