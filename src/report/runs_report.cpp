@@ -137,31 +137,31 @@ nlohmann::ordered_json rows_json(const RunsReport& report, runs::Split split, do
   return out;
 }
 
-// "-3.21 [-5.10, -1.30]*": the difference in the table's units, marked when significant; McNemar's p after it.
+// "-3.21 [-5.10, -1.30] (p = 0.003, n = 1000) *": the difference in the table's units, McNemar's p for errors,
+// the number of images paired (the shift protocols often run on fewer), and the mark when significant.
 std::string difference_cell(Metric metric, const eval::ScoreComparison& c) {
   const double scale = scale_of(metric);
   std::string text = interval_cell(scale * c.difference.difference,
                                    {scale * c.difference.interval.low, scale * c.difference.interval.high});
+  char detail[64];
   if (c.mcnemar) {
-    char p[48];
-    std::snprintf(p, sizeof p, " (p = %.2g)", c.mcnemar->p_value);
-    text += p;
+    std::snprintf(detail, sizeof detail, " (p = %.2g, n = %lld)", c.mcnemar->p_value, static_cast<long long>(c.images));
+  } else {
+    std::snprintf(detail, sizeof detail, " (n = %lld)", static_cast<long long>(c.images));
   }
-  return text + (c.significant ? " *" : "");
+  return text + detail + (c.significant ? " *" : "");
 }
 
 Table differences_table(const std::vector<RunDifference>& differences) {
-  std::vector<std::string> columns{"run", "images"};
+  std::vector<std::string> columns{"run"};
   for (const auto& c : kCompared) columns.push_back(std::string("Δ ") + c.column);
   Table table(columns);
   for (const auto& d : differences) {
-    std::vector<std::string> cells{d.run, "-"};
+    std::vector<std::string> cells{d.run};
     for (const auto& c : kCompared) {
       std::string text = "-";
       for (const auto& [metric, comparison] : d.scores) {
-        if (metric != c.metric) continue;
-        text = difference_cell(metric, comparison);
-        if (cells[1] == "-") cells[1] = std::to_string(comparison.images);
+        if (metric == c.metric) text = difference_cell(metric, comparison);
       }
       cells.push_back(text);
     }
@@ -296,7 +296,7 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
     md << "Differences from " << report.reference
        << " on the images both were evaluated on (run - " << report.reference
        << "; errors, consistency and flip rates in percentage points), with their paired " << 100 * o.bootstrap.level
-       << " % bootstrap intervals; for errors, McNemar's exact p. `*`: significant at the "
+       << " % bootstrap intervals; for errors, McNemar's exact p; n: the images paired. `*`: significant at the "
        << 100 * (1 - o.bootstrap.level) << " % level (McNemar for errors, the interval leaving out 0 otherwise).\n\n"
        << report.differences_table << "\n";
   }

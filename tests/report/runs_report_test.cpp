@@ -200,7 +200,8 @@ TEST_F(RunsReportTest, IntervalsAndPairedDifferencesAgainstTheReference) {
   }
   EXPECT_TRUE(top1 && consistency);
   EXPECT_NE(r.differences_table.find("-30.00 ["), std::string::npos) << r.differences_table;
-  EXPECT_NE(r.differences_table.find("(p = 0.00049) *"), std::string::npos) << r.differences_table;
+  EXPECT_NE(r.differences_table.find("(p = 0.00049, n = 40) *"), std::string::npos) << r.differences_table;
+  EXPECT_NE(r.differences_table.find("(n = 40) |"), std::string::npos) << r.differences_table;  // consistency
   std::ifstream in(dir_ + "/report/report.md");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("Differences from a"), std::string::npos);
