@@ -177,7 +177,7 @@ std::string gnuplot_script(const Figure& figure, const std::string& png) {
     } else {
       out << "unset colorbox\n";
     }
-    std::vector<std::string> parts;
+    std::vector<std::string> parts, bands;
     if (panel.heat_map) {
       const HeatMap& map = *panel.heat_map;
       const double dx = (map.x_max - map.x_min) / map.values.size(1);
@@ -192,7 +192,7 @@ std::string gnuplot_script(const Figure& figure, const std::string& png) {
       const std::string colour =
           series.colour.empty() ? kSeriesColours[s % std::size(kSeriesColours)] : series.colour;
       if (!series.y_low.empty()) {
-        parts.push_back("$panel" + std::to_string(p) + "_series" + std::to_string(s) +
+        bands.push_back("$panel" + std::to_string(p) + "_series" + std::to_string(s) +
                         " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb " + quoted(colour) +
                         " notitle");
       }
@@ -207,6 +207,8 @@ std::string gnuplot_script(const Figure& figure, const std::string& png) {
            << (series.title.empty() ? std::string("notitle") : "title " + quoted(series.title));
       parts.push_back(part.str());
     }
+    // Every band under every line, so that no band veils another series' line.
+    parts.insert(parts.begin() + (panel.heat_map ? 1 : 0), bands.begin(), bands.end());
     WAVETWIN_CHECK(!parts.empty(), "figure panel '", panel.title, "' has nothing to draw");
     out << "plot ";
     for (size_t i = 0; i < parts.size(); ++i) out << (i ? ", \\\n     " : "") << parts[i];

@@ -48,7 +48,9 @@ TEST_F(PlotTest, ScriptHoldsTheDataAndTheLayout) {
   EXPECT_NE(script.find("0 1 NaN\n2 3 4\n"), std::string::npos) << script;
   EXPECT_NE(script.find("3 15 12 17\n"), std::string::npos) << script;  // x, y and the band
   EXPECT_NE(script.find("3 10\n"), std::string::npos);                 // no band
-  EXPECT_NE(script.find("$panel1_series1 using 1:3:4 with filledcurves"), std::string::npos);
+  const size_t band = script.find("$panel1_series1 using 1:3:4 with filledcurves");
+  EXPECT_NE(band, std::string::npos);
+  EXPECT_LT(band, script.find("$panel1_series0 using 1:2"));  // bands first, under every line
   EXPECT_EQ(script.find("$panel1_series0 using 1:3:4"), std::string::npos);
   EXPECT_NE(script.find("set logscale y"), std::string::npos);
   EXPECT_NE(script.find("title 'it''s val'"), std::string::npos);  // quotes escaped
