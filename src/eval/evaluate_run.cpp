@@ -94,10 +94,11 @@ void summary_intervals(std::vector<ShiftSummary>& summaries, const ImageShiftVal
   for (ShiftSummary& summary : summaries) {
     const std::string name = data::shift_direction_name(summary.direction);
     const torch::Tensor per_image_kl = kl.kl.at(name), per_image_rates = flip_rates.flip_rates.at(name);
-    const auto kl_interval =
-        mean_intervals(per_image_kl.narrow(1, 1, per_image_kl.size(1) - 1).mean(1, true), options)[0];
-    const auto rate_interval = mean_intervals(per_image_rates.mean(1, true), options)[0];
-    summary.mean_kl_interval = kl_interval, summary.mean_flip_rate_interval = rate_interval;
+    // The KL and flip-rate passes score the same images in the same order: one resampling serves both.
+    const torch::Tensor means = torch::cat(
+        {per_image_kl.narrow(1, 1, per_image_kl.size(1) - 1).mean(1, true), per_image_rates.mean(1, true)}, 1);
+    const std::vector<Interval> intervals = mean_intervals(means, options);
+    summary.mean_kl_interval = intervals[0], summary.mean_flip_rate_interval = intervals[1];
   }
 }
 
