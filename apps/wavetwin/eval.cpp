@@ -11,6 +11,7 @@
 #include "distributed.h"
 #include "output.h"
 #include "print.h"
+#include "wavetwin/eval/comparison.h"
 #include "wavetwin/error.h"
 
 namespace wavetwin::cli {
@@ -67,10 +68,10 @@ void print_eval_start(const eval::EvaluateRunResult& r) {
 namespace {
 
 // " [low, high]" with `decimals` decimals, times `scale`; empty without an interval.
-std::string interval_text(const std::optional<eval::Interval>& interval, int decimals, double scale = 1) {
-  if (!interval || std::isnan(interval->low)) return "";
+std::string interval_text(const eval::Interval& interval, int decimals, double scale = 1) {
+  if (std::isnan(interval.low)) return "";
   char text[96];
-  std::snprintf(text, sizeof text, " [%.*f, %.*f]", decimals, scale * interval->low, decimals, scale * interval->high);
+  std::snprintf(text, sizeof text, " [%.*f, %.*f]", decimals, scale * interval.low, decimals, scale * interval.high);
   return text;
 }
 
@@ -78,13 +79,14 @@ std::string interval_text(const std::optional<eval::Interval>& interval, int dec
 
 void print_evaluated(const eval::EvaluateRunResult& r) {
   using runs::Metric;
+  const auto interval_of = [&r](Metric metric) { return eval::recorded_interval(r.scores, r.split, metric); };
   for (const auto& [name, e] : {std::pair{"onecrop", r.onecrop}, std::pair{"tencrops", r.tencrops}}) {
     if (e) {
       const bool one = std::string(name) == "onecrop";
       std::printf("%-9s top-1 error %.2f %%%s, top-5 error %.2f %%%s (%lld images)\n", name, e->top1,
-                  interval_text(score_interval(r, one ? Metric::kOnecropTop1 : Metric::kTencropsTop1), 2).c_str(),
+                  interval_text(interval_of(one ? Metric::kOnecropTop1 : Metric::kTencropsTop1), 2).c_str(),
                   e->top5,
-                  interval_text(score_interval(r, one ? Metric::kOnecropTop5 : Metric::kTencropsTop5), 2).c_str(),
+                  interval_text(interval_of(one ? Metric::kOnecropTop5 : Metric::kTencropsTop5), 2).c_str(),
                   static_cast<long long>(e->images));
     }
   }
@@ -97,7 +99,7 @@ void print_evaluated(const eval::EvaluateRunResult& r) {
   }
   if (r.consistency) {
     std::printf("consistency %.2f %%%s of top-1 predictions agree on two random shifts\n", *r.consistency,
-                interval_text(score_interval(r, Metric::kConsistency), 2).c_str());
+                interval_text(interval_of(Metric::kConsistency), 2).c_str());
   }
   for (const auto& s : r.circular_shifts) {
     std::printf("circular  %-10s mean KL %.5f%s, mean flip rate %.2f %%%s (%lld steps)\n",
@@ -107,7 +109,7 @@ void print_evaluated(const eval::EvaluateRunResult& r) {
   }
   if (r.circular_consistency) {
     std::printf("circular consistency %.2f %%%s of top-1 predictions agree on two random circular shifts\n",
-                *r.circular_consistency, interval_text(score_interval(r, Metric::kCircularConsistency), 2).c_str());
+                *r.circular_consistency, interval_text(interval_of(Metric::kCircularConsistency), 2).c_str());
   }
   if (r.confidence_level > 0) {
     std::printf("[low, high]: %g %% percentile bootstrap intervals over the evaluated images\n",

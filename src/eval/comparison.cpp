@@ -54,6 +54,16 @@ ImageValues image_values(const std::vector<runs::Score>& scores, runs::Split spl
   return out;
 }
 
+Interval recorded_interval(const std::vector<runs::Score>& scores, runs::Split split, runs::Metric metric,
+                           std::optional<data::ShiftDirection> direction, std::optional<int64_t> step) {
+  for (const auto& s : scores) {
+    if (s.split == split && s.metric == metric && s.direction == direction && s.step == step && s.low && s.high) {
+      return {*s.low, *s.high};
+    }
+  }
+  return {};
+}
+
 bool is_error_metric(runs::Metric metric) {
   return metric == runs::Metric::kOnecropTop1 || metric == runs::Metric::kOnecropTop5 ||
          metric == runs::Metric::kTencropsTop1 || metric == runs::Metric::kTencropsTop5;

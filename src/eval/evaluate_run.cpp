@@ -122,16 +122,6 @@ void attach_intervals(std::vector<runs::Score>& scores, const BootstrapOptions& 
   }
 }
 
-std::optional<Interval> score_interval(const EvaluateRunResult& result, runs::Metric metric,
-                                       std::optional<data::ShiftDirection> direction, std::optional<int64_t> step) {
-  for (const auto& s : result.scores) {
-    if (s.metric == metric && s.direction == direction && s.step == step && s.low && s.high) {
-      return Interval{*s.low, *s.high};
-    }
-  }
-  return std::nullopt;
-}
-
 EvaluateRunResult evaluate_run(const EvaluateRunOptions& o) {
   WAVETWIN_CHECK(!o.protocols.empty(),
                  "--mode: none given; expected onecrop, tencrops, shifts, consistency, circular or all");

@@ -28,13 +28,7 @@ struct RunScores {
   double get(Metric metric) const {
     return runs::find_score(scores, split, metric).value_or(kMissing);
   }
-  // The recorded interval of a score without direction and step.
-  eval::Interval interval(Metric metric) const {
-    for (const auto& s : scores) {
-      if (s.split == split && s.metric == metric && !s.direction && !s.step && s.low && s.high) return {*s.low, *s.high};
-    }
-    return {};
-  }
+  eval::Interval interval(Metric metric) const { return eval::recorded_interval(scores, split, metric); }
   // Per direction name, the intervals of a series: lows and highs in the order of the steps (empty without).
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> bands(Metric metric) const {
     std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> out;

@@ -29,6 +29,11 @@ struct ImageValues {
 /// they were, or a setting). Throws wavetwin::Error when the scores were computed on different images.
 ImageValues image_values(const std::vector<runs::Score>& scores, runs::Split split, runs::Metric metric);
 
+/// The recorded interval of (split, metric, direction, step) among `scores`; NaN where none was computed.
+Interval recorded_interval(const std::vector<runs::Score>& scores, runs::Split split, runs::Metric metric,
+                           std::optional<data::ShiftDirection> direction = std::nullopt,
+                           std::optional<int64_t> step = std::nullopt);
+
 /// Whether the metric is an error rate (one-crop and ten-crops top-1 / top-5), compared with McNemar's test.
 bool is_error_metric(runs::Metric metric);
 

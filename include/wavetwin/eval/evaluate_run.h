@@ -98,11 +98,6 @@ struct EvaluateRunResult {
   std::string store;                        ///< that run store
 };
 
-/// The interval of `metric` (direction, step) among the result's scores, if computed.
-std::optional<Interval> score_interval(const EvaluateRunResult& result, runs::Metric metric,
-                                       std::optional<data::ShiftDirection> direction = std::nullopt,
-                                       std::optional<int64_t> step = std::nullopt);
-
 /// Sets the interval of every score that carries per-image values: the scores computed on the same images are
 /// resampled together (eval/confidence.h).
 void attach_intervals(std::vector<runs::Score>& scores, const BootstrapOptions& options);
