@@ -6,7 +6,7 @@
 # SHIFT_IMAGES),
 # and reported beside the paper's Table II.
 # Usage: scripts/reproduce_cifar10.sh CIFAR10_DIR [OUT]   (CIFAR10_DIR: the JPEG folders train/ and test/, or
-# cifar-10-batches-bin/); EPOCHS and SHIFT_IMAGES may be set in the environment.
+# cifar-10-batches-bin/); EPOCHS, SHIFT_IMAGES, STORE and MODELS (space-separated) may be set in the environment.
 set -euo pipefail
 data=${1:?usage: scripts/reproduce_cifar10.sh CIFAR10_DIR [OUT]}
 out=${2:-docs/results/cifar10}
@@ -15,7 +15,7 @@ epochs=${EPOCHS:-3}
 step=$(( (epochs + 2) / 3 ))
 shift_images=${SHIFT_IMAGES:-1000}
 store=${STORE:-runs/cifar10/wavetwin.db}
-models=(R18C R18wyC R18wyC_mod R18aps3C R18aps3wyC_mod)
+read -r -a models <<< "${MODELS:-R18C R18wyC R18wyC_mod R18aps3C R18aps3wyC_mod}"
 for model in "${models[@]}"; do
   if "$cli" runs show "$model" --store "$store" 2>/dev/null | grep -q "status   finished"; then continue; fi
   resume=()

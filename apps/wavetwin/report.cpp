@@ -11,6 +11,9 @@ namespace wavetwin::cli {
 void print_report(const report::RunsReport& report) {
   print_output(report.output);
   std::printf("\n%s", report.table.c_str());
+  for (const std::string* table : {&report.differences_table, &report.seeds_table, &report.claims_table}) {
+    if (!table->empty()) std::printf("\n%s", table->c_str());
+  }
   std::fflush(stdout);
 }
 

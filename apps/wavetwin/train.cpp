@@ -1,4 +1,5 @@
 // apps/wavetwin/train.cpp: `wavetwin train`: flags to train::TrainRunOptions, the run's epochs printed.
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -20,7 +21,7 @@ struct TrainFlags {
   train::TrainRunOptions options;
   std::optional<std::string> schedule, lambdas;
   std::optional<int64_t> holdout;
-  std::optional<int64_t> seed;
+  std::optional<int64_t> seed, seeds;
   std::optional<std::string> device;
   bool sync_batch_norm = false;
   DistributedFlags distributed;
@@ -38,6 +39,8 @@ std::vector<double> parse_numbers(const std::string& text, const std::string& op
   }
   return values;
 }
+
+void print_seeds(const std::vector<train::TrainRunResult>& results);
 
 void run(TrainFlags& f) {
   train::TrainRunOptions& o = f.options;
@@ -59,13 +62,37 @@ void run(TrainFlags& f) {
   o.progress = training_progress();
   o.warn = warnings("train");
   stop_on_signals();
-  const train::TrainRunResult result = train::train_run(o);
-  if (!world || world->rank() == 0) {
-    print_trained(result);
-  } else {
-    std::printf("rank %lld of %lld: trained to epoch %lld\n", static_cast<long long>(world->rank()),
-                static_cast<long long>(world->size()), static_cast<long long>(result.state.epoch));
+  const std::vector<train::TrainRunResult> results =
+      f.seeds ? train::train_seeds(o, *f.seeds) : std::vector<train::TrainRunResult>{train::train_run(o)};
+  for (const auto& result : results) {
+    if (!world || world->rank() == 0) {
+      print_trained(result);
+    } else {
+      std::printf("rank %lld of %lld: trained %s to epoch %lld\n", static_cast<long long>(world->rank()),
+                  static_cast<long long>(world->size()), result.run.name.c_str(),
+                  static_cast<long long>(result.state.epoch));
+    }
   }
+  if (f.seeds && (!world || world->rank() == 0)) print_seeds(results);
+}
+
+// The best validation errors across the seeds' runs: their spread is the variation of training.
+void print_seeds(const std::vector<train::TrainRunResult>& results) {
+  std::vector<double> errors;
+  for (const auto& r : results) {
+    if (r.state.best_val_top1 <= 100) errors.push_back(r.state.best_val_top1);  // 101: never validated
+  }
+  std::printf("%zu seeds:", results.size());
+  for (const auto& r : results) std::printf(" %s", r.run.name.c_str());
+  if (!errors.empty()) {
+    double sum = 0, squares = 0;
+    for (const double e : errors) sum += e;
+    const double n = static_cast<double>(errors.size()), mean = sum / n;
+    for (const double e : errors) squares += (e - mean) * (e - mean);
+    std::printf("; best val top-1 %.2f ± %.2f %% (mean ± sd)", mean, n > 1 ? std::sqrt(squares / (n - 1)) : NAN);
+  }
+  std::printf("; `wavetwin eval` each, then `wavetwin report` gives every score across the seeds\n");
+  std::fflush(stdout);
 }
 
 }  // namespace
@@ -123,6 +150,10 @@ Runner add_train(CLI::App& app) {
   sub->add_option("--cache", o.cache, "Folder for decoded-dataset caches (default: beside the data)");
   add_optional(sub, "--seed", f->seed, "Seed of the initialisation, the shuffles and the augmentation (default: 0)")
       ->check(kNonNegative);
+  add_optional(sub, "--seeds", f->seeds,
+               "Train N runs of the recipe, seeds --seed .. --seed + N - 1, named NAME-seedS (NAME: --name or "
+               "MODEL-DATASET); the report gives their spread")
+      ->check(kPositive);
   sub->add_option("--threads", o.threads, "Compute threads (default: all cores, divided among the local ranks)")
       ->check(kNonNegative);
   sub->add_option("--loader-threads", o.loader_threads, "Data-loading threads (default: all cores)")->check(kNonNegative);

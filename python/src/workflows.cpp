@@ -283,7 +283,8 @@ void bind_workflows(py::module_& m) {
          const train::RecipeOverrides& overrides, std::optional<std::string> name, const std::string& store,
          const std::string& cache, std::optional<uint64_t> seed, int64_t threads, int64_t loader_threads,
          std::optional<int64_t> keep_every, std::optional<int64_t> train_images, std::optional<int64_t> stop_after,
-         bool resume, bool strict, std::optional<std::string> device, py::object progress, py::object warn) {
+         bool resume, bool strict, std::optional<std::string> device, std::optional<int64_t> seeds,
+         py::object progress, py::object warn) -> py::object {
         train::TrainRunOptions o;
         o.model = model.value_or(""), o.data = std::move(data), o.recipe = std::move(recipe);
         o.overrides = overrides, o.name = std::move(name);
@@ -293,13 +294,18 @@ void bind_workflows(py::module_& m) {
         if (device) o.device = torch::Device(*device);
         o.progress = callback<const train::Progress&>(std::move(progress));
         o.warn = callback<const std::string&>(std::move(warn));
-        py::gil_scoped_release release;
-        return train::train_run(o);
+        std::vector<train::TrainRunResult> results;
+        {
+          py::gil_scoped_release release;
+          if (seeds) results = train::train_seeds(o, *seeds);
+          else results.push_back(train::train_run(o));
+        }
+        return seeds ? py::cast(results) : py::cast(results.front());
       },
       py::arg("model"), py::arg("data"), py::arg("recipe"), py::arg("overrides"), py::arg("name"), py::arg("store"),
       py::arg("cache"), py::arg("seed"), py::arg("threads"), py::arg("loader_threads"), py::arg("keep_every"),
       py::arg("train_images"), py::arg("stop_after"), py::arg("resume"), py::arg("strict"), py::arg("device"),
-      py::arg("progress"), py::arg("warn"));
+      py::arg("seeds"), py::arg("progress"), py::arg("warn"));
   py::class_<train::RecipeOverrides>(m, "RecipeOverrides", py::module_local())
       .def(py::init([](std::optional<double> lr, std::optional<double> momentum, std::optional<double> weight_decay,
                        std::optional<double> gamma, std::optional<double> crop_scale,
@@ -336,6 +342,9 @@ void bind_workflows(py::module_& m) {
       .def_readonly("reference", &report::RunsReport::reference)
       .def_readonly("table", &report::RunsReport::table)
       .def_readonly("differences_table", &report::RunsReport::differences_table)
+      .def_readonly("seeds_table", &report::RunsReport::seeds_table)
+      .def_readonly("claims_table", &report::RunsReport::claims_table)
+      .def_readonly("claims_summary", &report::RunsReport::claims_summary)
       .def_property_readonly("files",
                              [](const report::RunsReport& r) {
                                std::vector<std::string> out;
@@ -347,15 +356,19 @@ void bind_workflows(py::module_& m) {
       "write_runs_report",
       [](const std::vector<std::string>& run_names, std::optional<std::string> reference,
          std::optional<std::string> paper, const std::string& out, const std::string& store, const std::string& split,
-         const std::string& title) {
+         const std::string& title,
+         const std::vector<std::tuple<std::string, std::string, std::string, std::string, bool>>& claims) {
         report::RunsReportOptions o;
         o.runs = run_names, o.reference = std::move(reference), o.paper = std::move(paper), o.out = out;
         o.store = store, o.split = runs::parse_split(split), o.title = title;
+        for (const auto& [statement, run, baseline, metric, lower] : claims) {
+          o.claims.push_back({statement, run, baseline, runs::parse_metric(metric), lower});
+        }
         py::gil_scoped_release release;
         return report::write_runs_report(o);
       },
       py::arg("runs"), py::arg("reference"), py::arg("paper"), py::arg("out"), py::arg("store"), py::arg("split"),
-      py::arg("title"));
+      py::arg("title"), py::arg("claims"));
 }
 
 }  // namespace wavetwin::python

@@ -58,6 +58,28 @@ def test_train_evaluate_report_share_the_command_lines_store(tiny_mnist, tmp_pat
     assert all(s.low is None for s in plain.scores) and plain.confidence_level == 0
 
 
+def test_seeds_train_one_run_per_seed_and_the_report_gives_their_spread(tiny_mnist, tmp_path):  # noqa: F811
+    store = str(tmp_path / "wavetwin.db")
+    recipe = dict(RECIPE, epochs=1)
+    runs = wavetwin.train(SPEC, f"mnist:{tiny_mnist}", name="s", store=store, seed=2, seeds=2, progress=False,
+                          **recipe)
+    assert [r.run.name for r in runs] == ["s-seed2", "s-seed3"]
+    assert [r.run.options["seed"] for r in runs] == [2, 3]
+    for r in runs:
+        wavetwin.evaluate(r.run.name, store=store, protocols=["onecrop"], progress=False)
+    written = wavetwin.report(out=str(tmp_path / "report"), store=store)
+    assert "| s-seed2, s-seed3 |" in written.seeds_table and " ± " in written.seeds_table
+    assert written.claims_table == "" and written.claims_summary == ""
+    claimed = wavetwin.report(out=str(tmp_path / "claims"), store=store,
+                              claims=[("seed 3 errs less", "s-seed3", "s-seed2", "onecrop_top1", True),
+                                      ("seed 3 errs more", "s-seed3", "s-seed2", "onecrop_top1", False)])
+    assert "| seed 3 errs less " in claimed.claims_table
+    verdicts = ("supports 1", "cannot tell 2", "contradicts 1")
+    assert any(v in claimed.claims_summary for v in verdicts), claimed.claims_summary
+    with pytest.raises(ValueError, match="flips"):
+        wavetwin.report(out=str(tmp_path / "bad"), store=store, claims=[("x", "s-seed3", "s-seed2", "flips", True)])
+
+
 def test_ctrl_c_stops_training_and_the_run_resumes(tiny_mnist, tmp_path):  # noqa: F811
     store = str(tmp_path / "wavetwin.db")
     data = f"mnist:{tiny_mnist}"

@@ -60,20 +60,24 @@ def train(model: Optional[str] = None, data: Optional[str] = None, recipe: Optio
           size: Optional[int] = None, crop_scale: Optional[float] = None, holdout: Optional[int] = None,
           lambdas: Optional[Sequence[float]] = None, threads: int = 0, loader_threads: int = 0,
           keep_every: Optional[int] = None, train_images: Optional[int] = None, stop_after: Optional[int] = None,
-          resume: bool = False, strict: bool = False, device: Optional[str] = None, progress: Progress = True,
-          warn: Optional[Callable[[str], None]] = None) -> _C.TrainRunResult:
+          resume: bool = False, strict: bool = False, device: Optional[str] = None, seeds: Optional[int] = None,
+          progress: Progress = True,
+          warn: Optional[Callable[[str], None]] = None) -> Union[_C.TrainRunResult, List[_C.TrainRunResult]]:
     """``wavetwin train``: creates the run ``name`` (default MODEL-DATASET) of the zoo model ``model`` (a papers'
     name or a spec) on ``data`` (None: fashion-mnist) with the preset ``recipe`` (None: cifar10-resnet) and the
     settings given (None: the preset's), records it in ``store`` with its checkpoints beside it, and trains it to
     the recipe's end (or ``stop_after`` more epochs). ``resume=True`` continues the run from its last checkpoint
     with its recorded settings: those left None are the run's, a different one is refused (a larger ``epochs``
     extends the run). Returns the run record, every epoch's record, the epochs done and the best epoch.
+    ``seeds=N`` trains the recipe N times, seeds ``seed`` (default 0) to ``seed + N - 1``, as runs NAME-seedS
+    (NAME: ``name`` or MODEL-DATASET; with ``resume=True`` the recorded ones continue and the others start), and
+    returns their results in a list; ``report`` gives every score's mean and spread across them.
     ValueError naming the option, file or run at fault (another process training the run)."""
     overrides = _C.RecipeOverrides(lr, momentum, weight_decay, gamma, crop_scale, schedule, step, warmup, epochs,
                                    batch, accumulate, size, holdout, list(lambdas) if lambdas is not None else None)
     notices = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))
     return _C.train_run(model, data, recipe, overrides, name, store, cache, seed, threads, loader_threads, keep_every,
-                        train_images, stop_after, resume, strict, device, _callback(progress, _print_training),
+                        train_images, stop_after, resume, strict, device, seeds, _callback(progress, _print_training),
                         notices)
 
 
@@ -96,12 +100,20 @@ def evaluate(target: str, *, checkpoint: str = "best", model: Optional[str] = No
                            _callback(progress, _print_pass))
 
 
+Claim = Tuple[str, str, str, str, bool]
+
+
 def report(runs: Sequence[str] = (), *, out: str, reference: Optional[str] = None, paper: Optional[str] = None,
-           store: str = "runs/wavetwin.db", split: str = "test", title: str = "") -> _C.RunsReport:
+           store: str = "runs/wavetwin.db", split: str = "test", title: str = "",
+           claims: Sequence[Claim] = ()) -> _C.RunsReport:
     """``wavetwin report``: the runs (all when empty) side by side in ``out`` (report.md, results.csv,
     results.json, figures), mFR relative to ``reference`` (default the first run), with the papers' rows when
-    ``paper`` is "imagenet" or "cifar10". Returns the rows, the table and the files written."""
-    return _C.write_runs_report(list(runs), reference, paper, out, store, split, title)
+    ``paper`` is "imagenet" or "cifar10". Each claim, (statement, run, baseline, metric, lower) such as
+    ("CMod is more stable than RMax", "R18wy_mod", "R18wy", "flip_rate", True), is checked by the paired
+    comparison of the two runs: ``claims_table`` and ``claims_summary`` say which the runs support, cannot tell
+    apart, or contradict. Returns the rows, the tables and the files written."""
+    return _C.write_runs_report(list(runs), reference, paper, out, store, split, title,
+                                [(s, r, b, m, bool(lower)) for s, r, b, m, lower in claims])
 
 
 Batch = Tuple[Union[torch.Tensor, List[torch.Tensor]], torch.Tensor]

@@ -42,6 +42,22 @@ const DemoModel kModels[] = {
     {"R18aps3wy_mod", "resnet18 --aps 3 --twin cmod"},
 };
 constexpr int64_t kModelCount = static_cast<int64_t>(std::size(kModels));
+// The papers' claims that the demo's models can test, each run against its baseline on the same test images.
+std::vector<eval::Claim> demo_claims() {
+  using runs::Metric;
+  return {
+      {"CMod is more shift-invariant than RMax (P1; P2 Table II)", "R18wy_mod", "R18wy", Metric::kFlipRate, true},
+      {"the CMod twin is more shift-invariant than the standard model (P2 Table II)", "R18wy_mod", "R18",
+       Metric::kFlipRate, true},
+      {"the CMod twin is more accurate than the standard model (P2 Table II)", "R18wy_mod", "R18",
+       Metric::kOnecropTop1, true},
+      {"CMod makes a blur-pooled model more accurate (P2 Table II)", "R18zh3wy_mod", "R18zh3", Metric::kOnecropTop1,
+       true},
+      {"APS is invariant to circular shifts (Chaman and Dokmanic 2021)", "R18aps3", "R18", Metric::kCircularFlipRate,
+       true},
+  };
+}
+
 // The short recipe: the reference's CIFAR-10 one with a cosine schedule over the demo's epochs, crops of at
 // least a quarter of the image (the reference's 0.08 needs far more epochs than a demo has), and 100
 // validation images per class.
@@ -245,6 +261,7 @@ DemoResult run_demo(const DemoOptions& o) {
   report::RunsReportOptions r;
   r.runs = names, r.out = (dir / "report").string(), r.store = store_path;
   r.title = "wavetwin demo: the ResNet-18 family on " + data.name;
+  r.claims = demo_claims();
   result.report = report::write_runs_report(r);
   if (observer.reported) observer.reported(result.report);
 
@@ -265,7 +282,8 @@ DemoResult run_demo(const DemoOptions& o) {
                   "--photos DIR)");
   }
   result.seconds = seconds_since(start);
-  say(format("\ndemo: done in %s; report in %s", report::format_duration(result.seconds).c_str(),
+  say("\ndemo: of the papers' claims, this run " + result.report.claims_summary);
+  say(format("demo: done in %s; report in %s", report::format_duration(result.seconds).c_str(),
              (dir / "report" / "report.md").c_str()));
   return result;
 }

@@ -1,6 +1,7 @@
 // src/report/runs_report.cpp: the report workflow.
 #include "wavetwin/report/runs_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -96,6 +97,158 @@ nlohmann::ordered_json interval_json(const eval::Interval& i) {
   return {i.low, i.high};
 }
 
+// "-3.21 [-5.10, -1.30] (p = 0.003, n = 1000) *": the difference in the table's units, McNemar's p for errors,
+// the number of images paired (the shift protocols often run on fewer), and the mark when significant.
+std::string difference_cell(Metric metric, const eval::ScoreComparison& c) {
+  const double scale = scale_of(metric);
+  std::string text = interval_cell(scale * c.difference.difference,
+                                   {scale * c.difference.interval.low, scale * c.difference.interval.high});
+  char detail[64];
+  if (c.mcnemar) {
+    std::snprintf(detail, sizeof detail, " (p = %.2g, n = %lld)", c.mcnemar->p_value, static_cast<long long>(c.images));
+  } else {
+    std::snprintf(detail, sizeof detail, " (n = %lld)", static_cast<long long>(c.images));
+  }
+  return text + detail + (c.significant ? " *" : "");
+}
+
+Table differences_table(const std::vector<RunDifference>& differences) {
+  std::vector<std::string> columns{"run"};
+  for (const auto& c : kCompared) columns.push_back(std::string("Δ ") + c.column);
+  Table table(columns);
+  for (const auto& d : differences) {
+    std::vector<std::string> cells{d.run};
+    for (const auto& c : kCompared) {
+      std::string text = "-";
+      for (const auto& [metric, comparison] : d.scores) {
+        if (metric == c.metric) text = difference_cell(metric, comparison);
+      }
+      cells.push_back(text);
+    }
+    table.add_row(cells);
+  }
+  return table;
+}
+
+std::string metric_column(Metric metric) {
+  for (const auto& c : kCompared) {
+    if (c.metric == metric) return c.column;
+  }
+  return runs::metric_name(metric);
+}
+
+Table claims_table(const std::vector<eval::ClaimCheck>& checks) {
+  Table table({"claim", "run - baseline", "score", "difference", "verdict"});
+  for (const auto& c : checks) {
+    table.add_row({c.claim.statement, c.claim.run + " - " + c.claim.baseline,
+                   metric_column(c.claim.metric) + (c.claim.lower ? " lower" : " higher"),
+                   c.comparison ? difference_cell(c.claim.metric, *c.comparison) : "-", eval::verdict_name(c.verdict)});
+  }
+  return table;
+}
+
+std::string claims_summary(const std::vector<eval::ClaimCheck>& checks) {
+  std::string text;
+  for (const eval::Verdict v : {eval::Verdict::kSupports, eval::Verdict::kCannotTell, eval::Verdict::kContradicts,
+                                eval::Verdict::kNotMeasured}) {
+    std::vector<std::string> statements;
+    for (const auto& c : checks) {
+      if (c.verdict == v) statements.push_back(c.claim.statement);
+    }
+    if (statements.empty() && v == eval::Verdict::kNotMeasured) continue;
+    if (!text.empty()) text += "; ";
+    text += eval::verdict_name(v) + " " + std::to_string(statements.size());
+    for (size_t i = 0; i < statements.size(); ++i) text += (i ? ", " : " (") + statements[i];
+    if (!statements.empty()) text += ")";
+  }
+  return text;
+}
+
+SeedSpread seed_spread(const std::vector<const ResultRow*>& rows, double ResultRow::*value,
+                       eval::Interval ResultRow::*interval) {
+  SeedSpread s;
+  std::vector<double> values;
+  double widths = 0;
+  int64_t with_interval = 0;
+  for (const ResultRow* r : rows) {
+    if (std::isnan(r->*value)) continue;
+    values.push_back(r->*value);
+    const eval::Interval& i = r->*interval;
+    if (!std::isnan(i.low)) widths += (i.high - i.low) / 2, ++with_interval;
+  }
+  s.runs = static_cast<int64_t>(values.size());
+  if (values.empty()) return s;
+  double sum = 0;
+  for (const double v : values) sum += v;
+  s.mean = sum / static_cast<double>(values.size());
+  s.min = *std::min_element(values.begin(), values.end()), s.max = *std::max_element(values.begin(), values.end());
+  if (values.size() > 1) {
+    double squares = 0;
+    for (const double v : values) squares += (v - s.mean) * (v - s.mean);
+    s.sd = std::sqrt(squares / static_cast<double>(values.size() - 1));
+  }
+  if (with_interval > 0) s.interval_half_width = widths / static_cast<double>(with_interval);
+  return s;
+}
+
+// "30.61 ± 0.42 (run ± 0.90)": mean ± sd across the seeds, and the runs' mean interval half-width.
+std::string spread_cell(const SeedSpread& s) {
+  if (s.runs == 0) return "-";
+  char text[96];
+  std::snprintf(text, sizeof text, "%.2f ± %.2f", s.mean, s.sd);
+  std::string cell = text;
+  if (!std::isnan(s.interval_half_width)) {
+    std::snprintf(text, sizeof text, " (run ± %.2f)", s.interval_half_width);
+    cell += text;
+  }
+  return cell;
+}
+
+nlohmann::ordered_json spread_json(const SeedSpread& s) {
+  return {{"runs", s.runs}, {"mean", s.mean}, {"sd", s.sd}, {"min", s.min}, {"max", s.max},
+          {"interval_half_width", s.interval_half_width}};
+}
+
+// The reported runs grouped by runs::trained_alike, groups of two or more, in the order of their first run.
+std::vector<SeedGroup> seed_groups(const std::vector<runs::RunRecord>& records, const std::vector<ResultRow>& rows) {
+  std::vector<SeedGroup> groups;
+  std::vector<bool> grouped(records.size(), false);
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (grouped[i]) continue;
+    std::vector<const ResultRow*> members;
+    SeedGroup g;
+    g.spec = records[i].spec;
+    for (size_t j = i; j < records.size(); ++j) {
+      if (grouped[j] || !runs::trained_alike(records[i], records[j])) continue;
+      grouped[j] = true;
+      members.push_back(&rows[j]);
+      g.runs.push_back(records[j].name);
+      g.seeds.push_back(runs::run_seed(records[j]).value_or(0));
+    }
+    if (members.size() < 2) continue;
+    g.onecrop_top1 = seed_spread(members, &ResultRow::onecrop_top1, &ResultRow::onecrop_top1_interval);
+    g.tencrops_top1 = seed_spread(members, &ResultRow::tencrops_top1, &ResultRow::tencrops_top1_interval);
+    g.mfr = seed_spread(members, &ResultRow::mfr, &ResultRow::mfr_interval);
+    g.consistency = seed_spread(members, &ResultRow::consistency, &ResultRow::consistency_interval);
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+Table seeds_table(const std::vector<SeedGroup>& groups) {
+  Table table({"runs", "spec", "seeds", "one-crop top-1", "ten-crops top-1", "mFR", "consistency"});
+  for (const auto& g : groups) {
+    std::string names, seeds;
+    for (size_t i = 0; i < g.runs.size(); ++i) {
+      names += (i ? ", " : "") + g.runs[i];
+      seeds += (i ? ", " : "") + std::to_string(g.seeds[i]);
+    }
+    table.add_row({names, "`" + g.spec + "`", seeds, spread_cell(g.onecrop_top1), spread_cell(g.tencrops_top1),
+                   spread_cell(g.mfr), spread_cell(g.consistency)});
+  }
+  return table;
+}
+
 nlohmann::ordered_json rows_json(const RunsReport& report, runs::Split split, double level) {
   nlohmann::ordered_json out = {{"split", runs::split_name(split)}, {"mfr_reference", report.reference},
                                 {"confidence_level", level}};
@@ -128,40 +281,29 @@ nlohmann::ordered_json rows_json(const RunsReport& report, runs::Split split, do
                              {"significant", c.significant}});
     }
   }
-  return out;
-}
-
-// "-3.21 [-5.10, -1.30] (p = 0.003, n = 1000) *": the difference in the table's units, McNemar's p for errors,
-// the number of images paired (the shift protocols often run on fewer), and the mark when significant.
-std::string difference_cell(Metric metric, const eval::ScoreComparison& c) {
-  const double scale = scale_of(metric);
-  std::string text = interval_cell(scale * c.difference.difference,
-                                   {scale * c.difference.interval.low, scale * c.difference.interval.high});
-  char detail[64];
-  if (c.mcnemar) {
-    std::snprintf(detail, sizeof detail, " (p = %.2g, n = %lld)", c.mcnemar->p_value, static_cast<long long>(c.images));
-  } else {
-    std::snprintf(detail, sizeof detail, " (n = %lld)", static_cast<long long>(c.images));
+  nlohmann::ordered_json& groups = out["seed_groups"] = nlohmann::ordered_json::array();
+  for (const auto& g : report.seed_groups) {
+    groups.push_back({{"spec", g.spec}, {"runs", g.runs}, {"seeds", g.seeds},
+                      {"onecrop_top1", spread_json(g.onecrop_top1)}, {"tencrops_top1", spread_json(g.tencrops_top1)},
+                      {"mfr", spread_json(g.mfr)}, {"consistency", spread_json(g.consistency)}});
   }
-  return text + detail + (c.significant ? " *" : "");
-}
-
-Table differences_table(const std::vector<RunDifference>& differences) {
-  std::vector<std::string> columns{"run"};
-  for (const auto& c : kCompared) columns.push_back(std::string("Δ ") + c.column);
-  Table table(columns);
-  for (const auto& d : differences) {
-    std::vector<std::string> cells{d.run};
-    for (const auto& c : kCompared) {
-      std::string text = "-";
-      for (const auto& [metric, comparison] : d.scores) {
-        if (metric == c.metric) text = difference_cell(metric, comparison);
-      }
-      cells.push_back(text);
+  nlohmann::ordered_json& claims = out["claims"] = nlohmann::ordered_json::array();
+  for (const auto& c : report.claims) {
+    nlohmann::ordered_json claim = {{"statement", c.claim.statement}, {"run", c.claim.run},
+                                    {"baseline", c.claim.baseline}, {"metric", runs::metric_name(c.claim.metric)},
+                                    {"claimed", c.claim.lower ? "lower" : "higher"},
+                                    {"verdict", eval::verdict_name(c.verdict)}};
+    if (c.comparison) {
+      const double scale = scale_of(c.claim.metric);
+      claim["difference"] = scale * c.comparison->difference.difference;
+      claim["interval"] = {scale * c.comparison->difference.interval.low,
+                           scale * c.comparison->difference.interval.high};
+      claim["mcnemar_p"] = c.comparison->mcnemar ? nlohmann::ordered_json(c.comparison->mcnemar->p_value) : nullptr;
+      claim["images"] = c.comparison->images;
     }
-    table.add_row(cells);
+    claims.push_back(claim);
   }
-  return table;
+  return out;
 }
 
 }  // namespace
@@ -268,6 +410,18 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
     }
     curves.push_back(c);
   }
+  std::vector<runs::RunRecord> records;
+  for (const auto& r : loaded) records.push_back(r.run);
+  report.seed_groups = seed_groups(records, report.rows);
+  for (const auto& claim : o.claims) {
+    std::vector<runs::Score> scores[2];
+    for (int k = 0; k < 2; ++k) {
+      const std::string& name = k == 0 ? claim.run : claim.baseline;
+      if (store.find(name)) scores[k] = load_run(store, name, o.split).scores;
+      else report.output.warnings.push_back("claim \"" + claim.statement + "\": no run " + name + " in " + o.store);
+    }
+    report.claims.push_back(eval::check_claim(claim, scores[0], scores[1], o.split, o.bootstrap));
+  }
   report.rows.insert(report.rows.end(), paper.begin(), paper.end());
   const Table table = results_table(report.rows);
   report.table = table.markdown();
@@ -293,6 +447,25 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
        << " % bootstrap intervals; for errors, McNemar's exact p; n: the images paired. `*`: significant at the "
        << 100 * (1 - o.bootstrap.level) << " % level (McNemar for errors, the interval leaving out 0 otherwise).\n\n"
        << report.differences_table << "\n";
+  }
+  if (!report.seed_groups.empty()) {
+    report.seeds_table = seeds_table(report.seed_groups).markdown();
+    md << "Across seeds: runs trained alike but for the seed, each score's mean ± standard deviation over the "
+          "seeds, and in brackets the mean half-width of the runs' own "
+       << 100 * o.bootstrap.level
+       << " % intervals (the spread of the test images); a spread across seeds well beyond it is the variation "
+          "of training, which one run's interval does not show.\n\n"
+       << report.seeds_table << "\n";
+  }
+  if (!report.claims.empty()) {
+    report.claims_table = claims_table(report.claims).markdown();
+    report.claims_summary = claims_summary(report.claims);
+    md << "The papers' claims on these runs, each the paired comparison of the two runs on the images both were "
+          "evaluated on, at the "
+       << 100 * (1 - o.bootstrap.level)
+       << " % level: supports (significant, in the claimed direction), cannot tell (not significant), contradicts "
+          "(significant, the other way).\n\n"
+       << report.claims_table << "\nIn all: " << report.claims_summary << ".\n\n";
   }
   md << "| run | spec | dataset | epochs | training time | evaluated checkpoint |\n|---|---|---|---|---|---|\n";
   for (const auto& r : loaded) {

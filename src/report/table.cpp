@@ -23,6 +23,14 @@ std::string csv_cell(const std::string& text) {
   return out + "\"";
 }
 
+// Characters, not bytes, so that cells with "±" or "Δ" (two bytes in UTF-8) line up: continuation bytes
+// (10xxxxxx) are not counted.
+size_t display_width(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
 }  // namespace
 
 Table::Table(std::vector<std::string> columns) : columns_(std::move(columns)) {
@@ -49,14 +57,16 @@ std::string Table::csv() const {
 std::string Table::markdown() const {
   std::vector<size_t> width(columns_.size(), 3);
   const auto measure = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) width[i] = std::max(width[i], cells[i].size());
+    for (size_t i = 0; i < cells.size(); ++i) width[i] = std::max(width[i], display_width(cells[i]));
   };
   measure(columns_);
   for (const auto& row : rows_) measure(row);
   std::ostringstream out;
   const auto line = [&](const std::vector<std::string>& cells) {
     out << "|";
-    for (size_t i = 0; i < cells.size(); ++i) out << " " << cells[i] << std::string(width[i] - cells[i].size(), ' ') << " |";
+    for (size_t i = 0; i < cells.size(); ++i) {
+      out << " " << cells[i] << std::string(width[i] - display_width(cells[i]), ' ') << " |";
+    }
     out << "\n";
   };
   line(columns_);

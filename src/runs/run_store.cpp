@@ -181,6 +181,24 @@ std::optional<Score> legacy_score(const std::string& checkpoint, const std::stri
 
 std::string code_version() { return built_code_version(); }
 
+std::optional<uint64_t> run_seed(const RunRecord& run) {
+  const auto seed = run.options.find("seed");
+  if (seed == run.options.end() || !seed->is_number_integer()) return std::nullopt;
+  if (seed->is_number_unsigned()) return seed->get<uint64_t>();
+  // Written as uint64_t and read back from the store unsigned; a signed one was written by hand.
+  const int64_t value = seed->get<int64_t>();
+  return value >= 0 ? std::optional<uint64_t>(static_cast<uint64_t>(value)) : std::nullopt;
+}
+
+bool trained_alike(const RunRecord& a, const RunRecord& b) {
+  // What decides the model trained, beside the seed; the options of older stores lack some (null alike).
+  const auto setting = [](const RunRecord& run, const char* key) { return run.options.value(key, nlohmann::json()); };
+  for (const char* key : {"recipe", "train_images", "sync_batch_norm"}) {
+    if (setting(a, key) != setting(b, key)) return false;
+  }
+  return a.spec == b.spec && a.dataset == b.dataset;
+}
+
 std::string status_name(RunStatus status) {
   switch (status) {
     case RunStatus::kRunning: return "running";

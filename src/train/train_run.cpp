@@ -323,4 +323,26 @@ TrainRunResult train_run(const TrainRunOptions& o) {
   return result;
 }
 
+std::string seed_run_name(const TrainRunOptions& o, uint64_t seed) {
+  const std::string base =
+      o.name ? *o.name : o.model + "-" + data::parse_data_spec(o.data.value_or("fashion-mnist")).name();
+  return base + "-seed" + std::to_string(seed);
+}
+
+std::vector<TrainRunResult> train_seeds(const TrainRunOptions& o, int64_t count) {
+  WAVETWIN_CHECK(count >= 1, "--seeds ", count, "; expected at least 1 run");
+  WAVETWIN_CHECK(o.name || !o.model.empty(), "--seeds: which runs? expected a model (or --name BASE with --resume)");
+  std::vector<TrainRunResult> results;
+  for (int64_t i = 0; i < count; ++i) {
+    TrainRunOptions run = o;
+    run.seed = o.seed.value_or(0) + static_cast<uint64_t>(i);
+    run.name = seed_run_name(o, *run.seed);
+    // Resuming a set, a seed's run continues when it is recorded and starts otherwise: what a restarted job does.
+    run.restart = o.resume || o.restart;
+    run.resume = false;
+    results.push_back(train_run(run));
+  }
+  return results;
+}
+
 }  // namespace wavetwin::train

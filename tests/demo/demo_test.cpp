@@ -67,6 +67,14 @@ TEST_F(DemoTest, TrainsEvaluatesReportsAndStudiesOnATinyBudget) {
   }
   EXPECT_NE(r.report.table.find(" ["), std::string::npos) << r.report.table;
   EXPECT_EQ(r.report.differences.size(), 6u);
+  // The papers' claims, each checked on its two runs, and said before the last line.
+  ASSERT_EQ(r.report.claims.size(), 5u);
+  for (const auto& c : r.report.claims) EXPECT_TRUE(c.comparison.has_value()) << c.claim.statement;
+  EXPECT_EQ(r.report.claims[0].claim.run, "R18wy_mod");
+  EXPECT_EQ(r.report.claims[0].claim.baseline, "R18wy");
+  ASSERT_GE(said.size(), 2u);
+  EXPECT_EQ(said[said.size() - 2], "\ndemo: of the papers' claims, this run " + r.report.claims_summary);
+  EXPECT_NE(r.report.claims_summary.find("supports "), std::string::npos) << r.report.claims_summary;
 
   o.resume = true;
   trained = 0, evaluated = 0;

@@ -206,6 +206,83 @@ TEST_F(RunsReportTest, IntervalsAndPairedDifferencesAgainstTheReference) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("Differences from a"), std::string::npos);
   EXPECT_NE(text.find("papers' rows are single published numbers"), std::string::npos);
+  EXPECT_TRUE(r.claims.empty());
+  EXPECT_EQ(text.find("claims"), std::string::npos);
+
+  // Claims on the same runs, the reported ones or not: b is significantly more accurate than a, as consistent.
+  o.runs = {"a"}, o.out = dir_ + "/claims";
+  o.claims = {{"b is more accurate", "b", "a", Metric::kOnecropTop1, true},
+              {"b is less accurate", "b", "a", Metric::kOnecropTop1, false},
+              {"b is more consistent", "b", "a", Metric::kConsistency, false},
+              {"c is more accurate", "c", "a", Metric::kOnecropTop1, true},
+              {"z is more accurate", "z", "a", Metric::kOnecropTop1, true}};
+  const RunsReport claimed = write_runs_report(o);
+  ASSERT_EQ(claimed.claims.size(), 5u);
+  const eval::Verdict expected[] = {eval::Verdict::kSupports, eval::Verdict::kContradicts, eval::Verdict::kCannotTell,
+                                    eval::Verdict::kNotMeasured, eval::Verdict::kNotMeasured};
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(claimed.claims[i].verdict, expected[i]) << claimed.claims[i].claim.statement;
+  EXPECT_NEAR(claimed.claims[0].comparison->difference.difference, -30, 1e-12);
+  EXPECT_EQ(claimed.claims_summary,
+            "supports 1 (b is more accurate); cannot tell 1 (b is more consistent); contradicts 1 (b is less "
+            "accurate); not measured 2 (c is more accurate, z is more accurate)");
+  const size_t row = claimed.claims_table.find("| b is less accurate ");
+  ASSERT_NE(row, std::string::npos) << claimed.claims_table;
+  const std::string line = claimed.claims_table.substr(row, claimed.claims_table.find('\n', row) - row);
+  for (const char* cell : {"| b - a ", "| one-crop top-1 higher ", "| -30.00 [", "(p = 0.00049, n = 40) *", "| contradicts "}) {
+    EXPECT_NE(line.find(cell), std::string::npos) << cell << " in " << line;
+  }
+  bool named = false;
+  for (const auto& w : claimed.output.warnings) named = named || w.find("no run z in") != std::string::npos;
+  EXPECT_TRUE(named);
+  std::ifstream claims_md(dir_ + "/claims/report.md");
+  const std::string claims_text((std::istreambuf_iterator<char>(claims_md)), std::istreambuf_iterator<char>());
+  EXPECT_NE(claims_text.find("In all: supports 1"), std::string::npos) << claims_text;
+}
+
+// Runs trained alike but for the seed, and one trained otherwise: the first two are one group, with the mean and
+// sample standard deviation of their scores and the mean half-width of their intervals.
+TEST_F(RunsReportTest, SpreadAcrossSeeds) {
+  {
+    runs::RunStore store(dir_ + "/runs.db");
+    const auto add = [&](const std::string& name, uint64_t seed, int64_t epochs, double top1, double half_width) {
+      runs::RunRecord record;
+      record.name = name, record.spec = "resnet18 --classes 3", record.dataset = "folder:x", record.size = 16;
+      record.options = {{"recipe", {{"epochs", epochs}, {"lr", 0.1}}}, {"seed", seed}, {"threads", seed + 1},
+                        {"train_images", nullptr}, {"sync_batch_norm", false}};
+      const int64_t id = store.create_run(record);
+      store.put_checkpoint(id, {runs::CheckpointKind::kBest, 1, name + "/best.pt"});
+      runs::Score s{name + "/best.pt", Split::kTest, Metric::kOnecropTop1, {}, {}, top1};
+      s.low = top1 - half_width, s.high = top1 + half_width;
+      store.put_scores(id, {s, {name + "/best.pt", Split::kTest, Metric::kConsistency, {}, {}, 80}});
+    };
+    add("r-seed0", 0, 3, 30, 1);
+    add("other", 0, 4, 50, 1);  // another recipe (4 epochs)
+    add("r-seed1", 1, 3, 34, 2);
+    add("r-seed2", 2, 3, 32, 3);
+  }
+  RunsReportOptions o;
+  o.store = dir_ + "/runs.db", o.out = dir_ + "/report";
+  const RunsReport r = write_runs_report(o);
+  ASSERT_EQ(r.seed_groups.size(), 1u);
+  const SeedGroup& g = r.seed_groups[0];
+  EXPECT_EQ(g.runs, (std::vector<std::string>{"r-seed0", "r-seed1", "r-seed2"}));
+  EXPECT_EQ(g.seeds, (std::vector<uint64_t>{0, 1, 2}));
+  EXPECT_EQ(g.onecrop_top1.runs, 3);
+  EXPECT_NEAR(g.onecrop_top1.mean, 32, 1e-12);
+  EXPECT_NEAR(g.onecrop_top1.sd, 2, 1e-12);  // deviations -2, 2, 0 over n - 1 = 2
+  EXPECT_EQ(g.onecrop_top1.min, 30);
+  EXPECT_EQ(g.onecrop_top1.max, 34);
+  EXPECT_NEAR(g.onecrop_top1.interval_half_width, 2, 1e-12);
+  EXPECT_EQ(g.consistency.sd, 0);
+  EXPECT_TRUE(std::isnan(g.consistency.interval_half_width));
+  EXPECT_EQ(g.tencrops_top1.runs, 0);
+  EXPECT_NE(r.seeds_table.find(
+                "| r-seed0, r-seed1, r-seed2 | `resnet18 --classes 3` | 0, 1, 2 | 32.00 ± 2.00 (run ± 2.00) |"),
+            std::string::npos)
+      << r.seeds_table;
+  std::ifstream in(dir_ + "/report/report.md");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("Across seeds"), std::string::npos);
 }
 
 }  // namespace

@@ -21,6 +21,10 @@ TEST(TableTest, MarkdownPadsColumns) {
   Table table({"model", "top-1"});
   table.add_row({"R18wyC_mod", cell(13.83, 4)});
   EXPECT_EQ(table.markdown(), "| model      | top-1 |\n|------------|-------|\n| R18wyC_mod | 13.83 |\n");
+  // Padded by characters: "±" and "Δ" are two bytes each.
+  Table spread({"Δ a", "b"});
+  spread.add_row({"1 ± 2", "x"});
+  EXPECT_EQ(spread.markdown(), "| Δ a   | b   |\n|-------|-----|\n| 1 ± 2 | x   |\n");
 }
 
 TEST(TableTest, CellsFormatNumbers) {

@@ -111,6 +111,28 @@ TEST_F(RunStoreTest, RecordsRunsEpochsCheckpointsAndScores) {
 
 // The commit the library was built from, marked when the tree had uncommitted changes (a build of a git
 // checkout: CI builds a clone).
+TEST_F(RunStoreTest, RunsTrainedAlikeButForTheSeed) {
+  const RunRecord a = sample("a");
+  EXPECT_EQ(run_seed(a), 3u);
+  RunRecord b = sample("b");
+  b.options["seed"] = 4, b.options["threads"] = 2;  // how it computed is not what it trained
+  EXPECT_TRUE(trained_alike(a, b));
+  EXPECT_EQ(run_seed(b), 4u);
+  RunRecord other = b;
+  other.options["recipe"]["size"] = 64;
+  EXPECT_FALSE(trained_alike(a, other));
+  other = b, other.options["train_images"] = 1000;
+  EXPECT_FALSE(trained_alike(a, other));
+  other = b, other.options["sync_batch_norm"] = true;
+  EXPECT_FALSE(trained_alike(a, other));
+  other = b, other.spec = "resnet18 --classes 10";
+  EXPECT_FALSE(trained_alike(a, other));
+  other = b, other.dataset = "cifar10:/elsewhere";
+  EXPECT_FALSE(trained_alike(a, other));
+  other = b, other.options.erase("seed");
+  EXPECT_FALSE(run_seed(other).has_value());
+}
+
 TEST_F(RunStoreTest, TheCodeVersionIsTheBuiltCommit) {
   EXPECT_TRUE(std::regex_match(code_version(), std::regex("[0-9a-f]{7,40}(-dirty)?"))) << code_version();
 }

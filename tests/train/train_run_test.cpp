@@ -11,6 +11,7 @@
 
 #include "wavetwin/models/model.h"
 #include "wavetwin/runs/run_lock.h"
+#include "wavetwin/runs/run_store.h"
 
 namespace wavetwin::train {
 namespace {
@@ -97,6 +98,39 @@ TEST_F(TrainRunTest, RecordsTypedSettingsAndNotices) {
   EXPECT_EQ(store.checkpoints(r.run.id).size(), 3u);  // last, best, epoch-1
   ASSERT_EQ(store.epochs(r.run.id).size(), 1u);
   EXPECT_TRUE(store.epochs(r.run.id)[0].val_top1.has_value());
+}
+
+TEST_F(TrainRunTest, SeedsTrainTheRecipeOncePerSeed) {
+  TrainRunOptions o = options("set");
+  o.overrides.epochs = 1;
+  const std::vector<TrainRunResult> two = train_seeds(o, 2);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].run.name, "set-seed4");
+  EXPECT_EQ(two[1].run.name, "set-seed5");
+  EXPECT_EQ(runs::run_seed(two[0].run), 4u);
+  EXPECT_EQ(runs::run_seed(two[1].run), 5u);
+  EXPECT_TRUE(runs::trained_alike(two[0].run, two[1].run));
+  EXPECT_NE(two[0].epochs[0].train_loss, two[1].epochs[0].train_loss);
+  // The seed's run is the run of that seed.
+  TrainRunOptions single = options("single");
+  single.overrides.epochs = 1, single.seed = 5;
+  EXPECT_EQ(train_run(single).epochs[0].train_loss, two[1].epochs[0].train_loss);
+
+  // Resuming the set continues (here keeps) the recorded runs and starts the new one.
+  o.resume = true;
+  const std::vector<TrainRunResult> three = train_seeds(o, 3);
+  ASSERT_EQ(three.size(), 3u);
+  EXPECT_EQ(three[2].run.name, "set-seed6");
+  EXPECT_EQ(three[2].run.status, runs::RunStatus::kFinished);
+  for (size_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(three[i].epochs.size(), 1u);
+    EXPECT_EQ(three[i].epochs[0].train_loss, two[i].epochs[0].train_loss);
+  }
+  o.resume = false;
+  EXPECT_THROW_WITH(train_seeds(o, 1), "set-seed4");
+  EXPECT_THROW_WITH(train_seeds(o, 0), "--seeds 0; expected at least 1 run");
+  o.name.reset();
+  EXPECT_EQ(seed_run_name(o, 7), "resnet18 --twin rmax --classes 3-folder-seed7");
 }
 
 TEST_F(TrainRunTest, MistakesAreNamed) {

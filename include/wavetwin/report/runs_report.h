@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "wavetwin/eval/claim.h"
 #include "wavetwin/eval/comparison.h"
 #include "wavetwin/eval/confidence.h"
 #include "wavetwin/report/output.h"
@@ -32,6 +33,8 @@ struct RunsReportOptions {
   /// The mFR's interval and the paired differences against the reference run: resamples, level (also the
   /// significance level of the differences, 1 - level) and seed.
   eval::BootstrapOptions bootstrap;
+  /// Claims checked on the runs' scores (their runs need not be among `runs`), at the bootstrap's level.
+  std::vector<eval::Claim> claims;
 };
 
 /// One run against the reference run on the images both were evaluated on: per score, the difference run -
@@ -41,12 +44,34 @@ struct RunDifference {
   std::vector<std::pair<runs::Metric, eval::ScoreComparison>> scores;
 };
 
+/// A score across the runs of one recipe trained with different seeds: mean, sample standard deviation, range,
+/// and the mean half-width of the runs' own bootstrap intervals (NaN without), for the spread of training
+/// beside the spread of the test images.
+struct SeedSpread {
+  int64_t runs = 0;  ///< runs with the score
+  double mean = kMissing, sd = kMissing, min = kMissing, max = kMissing, interval_half_width = kMissing;
+};
+
+/// Reported runs trained alike but for the seed (runs::trained_alike), two or more.
+struct SeedGroup {
+  std::string spec;
+  std::vector<std::string> runs;
+  std::vector<uint64_t> seeds;
+  SeedSpread onecrop_top1, tencrops_top1, mfr, consistency;
+};
+
 struct RunsReport {
   std::vector<ResultRow> rows;  ///< the runs', then the papers'
   std::string reference;        ///< the run of mFR = 100
   std::string table;            ///< the results table as Markdown
   std::vector<RunDifference> differences;  ///< each other run against the reference
   std::string differences_table;           ///< as Markdown; empty when no pair has per-image values
+  std::vector<SeedGroup> seed_groups;
+  std::string seeds_table;  ///< as Markdown; empty without a group
+  std::vector<eval::ClaimCheck> claims;
+  std::string claims_table;    ///< as Markdown; empty without claims
+  /// "supports 2 (…), cannot tell 3 (…), contradicts 1 (…)": each verdict with its claims' statements.
+  std::string claims_summary;
   Output output;
 };
 

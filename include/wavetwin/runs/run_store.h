@@ -50,6 +50,14 @@ struct RunRecord {
   double seconds = 0;            ///< training time so far
 };
 
+/// The seed the run was trained with (its options' "seed"); nullopt for a run recorded without one.
+std::optional<uint64_t> run_seed(const RunRecord& run);
+
+/// Whether two runs were trained alike but for the seed: the same spec, dataset, recipe, training images and
+/// batch-norm synchronisation (the compute settings, threads or ranks, may differ), as `wavetwin train --seeds`
+/// makes them.
+bool trained_alike(const RunRecord& a, const RunRecord& b);
+
 struct EpochRecord {
   int64_t epoch = 0;  ///< 1-based
   double train_loss = 0, lr = 0;

@@ -111,4 +111,15 @@ struct TrainRunResult {
 /// records and checkpoints stay as of its last completed epoch.
 TrainRunResult train_run(const TrainRunOptions& options);
 
+/// Example: `train_seeds({.model = "R18wyC_mod", .data = "cifar10:/data/cifar10"}, 3)`
+///
+/// The same recipe trained `count` times, with the seeds S, S + 1, ... (S: options.seed, default 0), one run each,
+/// named BASE-seedS, BASE being options.name or else MODEL-DATASET (the model as given, the data's kind). With
+/// `resume`, the runs already recorded are continued (finished ones stay as they are) and the others created;
+/// without it a name already taken is refused. Returns the runs' results in the order of their seeds.
+std::vector<TrainRunResult> train_seeds(const TrainRunOptions& options, int64_t count);
+
+/// "BASE-seedS": the name of the seed's run in train_seeds.
+std::string seed_run_name(const TrainRunOptions& options, uint64_t seed);
+
 }  // namespace wavetwin::train

@@ -1,0 +1,43 @@
+// wavetwin/eval/claim.h: a published claim that one model scores lower (or higher) than another, checked on
+// their evaluations by the paired comparison of eval/comparison.h: supported, contradicted, or not told apart
+// at the chosen level.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wavetwin/eval/comparison.h"
+
+namespace wavetwin::eval {
+
+enum class Verdict {
+  kSupports,     ///< significant, in the claimed direction
+  kCannotTell,   ///< not significant at the level
+  kContradicts,  ///< significant, against the claimed direction
+  kNotMeasured,  ///< a run lacks per-image values of the metric, or the two share no image
+};
+
+/// "supports", "cannot tell", "contradicts", "not measured".
+std::string verdict_name(Verdict verdict);
+
+/// Example: `{.statement = "CMod is more shift-invariant than RMax (P1)", .run = "R18wy_mod",
+/// .baseline = "R18wy", .metric = runs::Metric::kFlipRate}`
+struct Claim {
+  std::string statement;
+  std::string run, baseline;  ///< run names
+  runs::Metric metric = runs::Metric::kOnecropTop1;
+  bool lower = true;  ///< claimed: the run's score lower than the baseline's (false: higher)
+};
+
+struct ClaimCheck {
+  Claim claim;
+  Verdict verdict = Verdict::kNotMeasured;
+  std::optional<ScoreComparison> comparison;  ///< run - baseline; none when not measured
+};
+
+/// The claim on the runs' recorded scores (compare_scores of `run` against `baseline`).
+ClaimCheck check_claim(const Claim& claim, const std::vector<runs::Score>& run,
+                       const std::vector<runs::Score>& baseline, runs::Split split, const BootstrapOptions& options);
+
+}  // namespace wavetwin::eval
