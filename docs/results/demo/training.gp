@@ -4,60 +4,60 @@ set terminal pngcairo noenhanced size 1040,500 font 'DejaVu Sans,11'
 set output 'training.png'
 set datafile missing 'NaN'
 $panel0_series0 << EOD
-1 1.66563612
-2 0.957046931
+1 1.38989748
+2 0.843108041
 EOD
 $panel0_series1 << EOD
-1 1.63348125
-2 0.868090644
+1 1.37445753
+2 0.787446389
 EOD
 $panel0_series2 << EOD
-1 1.40654634
-2 0.793105419
+1 1.34501123
+2 0.749658135
 EOD
 $panel0_series3 << EOD
-1 2.07776458
-2 1.04595165
+1 1.6958263
+2 0.988953402
 EOD
 $panel0_series4 << EOD
-1 1.46465318
-2 0.811158413
+1 1.24640114
+2 0.779440975
 EOD
 $panel0_series5 << EOD
-1 2.1587313
-2 1.16344301
+1 1.84489481
+2 1.12419978
 EOD
 $panel0_series6 << EOD
-1 1.52005883
-2 0.900810779
+1 1.61355648
+2 0.964314889
 EOD
 $panel1_series0 << EOD
-1 48.1
-2 32
+1 29.9
+2 25.7
 EOD
 $panel1_series1 << EOD
-1 42.5
-2 23.8
+1 28.8
+2 21.9
 EOD
 $panel1_series2 << EOD
-1 27.3
-2 24.3
+1 21.7
+2 18.1
 EOD
 $panel1_series3 << EOD
-1 46.2
-2 30.7
+1 40.3
+2 31.3
 EOD
 $panel1_series4 << EOD
-1 29.2
-2 25.6
+1 25.6
+2 22.9
 EOD
 $panel1_series5 << EOD
-1 66
-2 39.3
+1 53.5
+2 38.5
 EOD
 $panel1_series6 << EOD
 1 36.8
-2 37.9
+2 32.8
 EOD
 set multiplot layout 1,2 title 'Training' font ',14'
 
