@@ -68,9 +68,8 @@ void run(TrainFlags& f) {
     if (!world || world->rank() == 0) {
       print_trained(result);
     } else {
-      std::printf("rank %lld of %lld: trained %s to epoch %lld\n", static_cast<long long>(world->rank()),
-                  static_cast<long long>(world->size()), result.run.name.c_str(),
-                  static_cast<long long>(result.state.epoch));
+      std::printf("rank %lld of %lld: trained to epoch %lld\n", static_cast<long long>(world->rank()),
+                  static_cast<long long>(world->size()), static_cast<long long>(result.state.epoch));
     }
   }
   if (f.seeds && (!world || world->rank() == 0)) print_seeds(results);
