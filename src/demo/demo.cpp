@@ -167,42 +167,46 @@ DemoResult run_demo(const DemoOptions& o) {
   const data::DataSplits data = data::open_data(o.data, data_options);
   const int64_t classes = static_cast<int64_t>(data.train->classes().size()), channels = data.train->channels();
   const train::Recipe recipe = train::preset(kRecipe);
-  // Every model's step is timed: the blur-pooled ones cost half as much again as the others.
-  double train_cost = 0;
-  for (const auto& m : kModels) train_cost += time_training_step(m, channels, classes, kSize, recipe.batch);
-
-  // The budget: a quarter-minute and 10 % for set-up, the theory and the study; of the rest kTrainingShare
-  // for training, each model on the same images. The evaluation is sized once the models are trained, from
-  // the time that is actually left.
-  const double usable = std::max(5.0, o.budget_minutes * 60 * 0.9 - 15);
-  const double train_seconds = kTrainingShare * usable;
-  const int64_t val_images = data.val ? data.val->size() : 0;
-  const double validation = kValidationShare * train_cost * static_cast<double>(val_images * o.epochs);
-  int64_t train_images = static_cast<int64_t>((train_seconds - validation) /
-                                              (kLoaderOverhead * train_cost * static_cast<double>(o.epochs)));
-  train_images = std::clamp<int64_t>(train_images, 256, data.train->size());
   result.test_images = data.test ? data.test->size() : 0;
-
   auto store = std::make_unique<runs::RunStore>(store_path);
-  int64_t epochs = o.epochs;
+  std::optional<train::RunSettings> recorded;
   if (o.resume) {
-    if (const auto first = store->find(kModels[0].name)) {
-      const train::RunSettings settings = recorded_settings(*first);
-      train_images = settings.train_images.value_or(data.train->size());
-      epochs = settings.recipe.epochs;
-    }
+    if (const auto first = store->find(kModels[0].name)) recorded = recorded_settings(*first);
   } else {
     for (const auto& m : kModels) {
       if (store->find(m.name)) store->remove(m.name);
     }
   }
+  int64_t train_images = 0, epochs = o.epochs;
+  std::string measured;
+  if (recorded) {
+    // A resumed demo trains on what it started with: nothing to time.
+    train_images = recorded->train_images.value_or(data.train->size());
+    epochs = recorded->recipe.epochs;
+  } else {
+    // Every model's step is timed: the blur-pooled ones cost half as much again as the others.
+    double train_cost = 0;
+    for (const auto& m : kModels) train_cost += time_training_step(m, channels, classes, kSize, recipe.batch);
+    // The budget: a quarter-minute and 10 % for set-up, the theory and the study; of the rest kTrainingShare
+    // for training, each model on the same images. The evaluation is sized once the models are trained, from
+    // the time that is actually left.
+    const double usable = std::max(5.0, o.budget_minutes * 60 * 0.9 - 15);
+    const double train_seconds = kTrainingShare * usable;
+    const int64_t val_images = data.val ? data.val->size() : 0;
+    const double validation = kValidationShare * train_cost * static_cast<double>(val_images * epochs);
+    train_images = static_cast<int64_t>((train_seconds - validation) /
+                                        (kLoaderOverhead * train_cost * static_cast<double>(epochs)));
+    train_images = std::clamp<int64_t>(train_images, 256, data.train->size());
+    measured = format("demo: measured %.2f ms per training image for the %lld models together (batch %lld); %lld "
+                      "epochs",
+                      1e3 * train_cost, static_cast<long long>(kModelCount), static_cast<long long>(recipe.batch),
+                      static_cast<long long>(epochs));
+  }
   result.train_images = train_images, result.epochs = epochs;
   say(format("demo: %s (%lld training images of %lld, %lld test), budget %.1f min", data.name.c_str(),
              static_cast<long long>(train_images), static_cast<long long>(data.train->size()),
              static_cast<long long>(result.test_images), o.budget_minutes));
-  say(format("demo: measured %.2f ms per training image for the %lld models together (batch %lld); %lld epochs",
-             1e3 * train_cost, static_cast<long long>(kModelCount), static_cast<long long>(recipe.batch),
-             static_cast<long long>(epochs)));
+  if (!measured.empty()) say(measured);
 
   std::vector<std::string> names, kept_evaluations;
   for (const auto& m : kModels) {
@@ -231,19 +235,22 @@ DemoResult run_demo(const DemoOptions& o) {
   // Per accuracy image: 1 + 10 crops + 2 consistency inputs; per shift image 3 x (17 + 9) windows and 3 x 9 + 2
   // circular shifts; a quarter as many shift images as accuracy images. What is left of the budget, less the
   // reserve, goes to them.
-  const int64_t eval_batch = eval::EvaluateRunOptions().batch;
-  double forward_cost = 0;
-  for (const auto& m : kModels) forward_cost += time_forward(m, channels, classes, kSize, eval_batch) / kModelCount;
-  const double inputs_per_image = 13 + (78 + 29) / 4.0;
-  const double eval_seconds =
-      std::max(2.0, o.budget_minutes * 60 - kReserveSeconds - seconds_since(start)) / kModelCount;
-  result.eval_images = std::clamp<int64_t>(
-      static_cast<int64_t>(eval_seconds / (kEvaluationOverhead * forward_cost * inputs_per_image)), 40,
-      result.test_images);
-  result.shift_images = std::max<int64_t>(10, result.eval_images / 4);
-  say(format("\ndemo: %s spent, %.3f ms per evaluated input: evaluation on %lld test images (shifts on %lld)",
-             report::format_duration(seconds_since(start)).c_str(), 1e3 * forward_cost,
-             static_cast<long long>(result.eval_images), static_cast<long long>(result.shift_images)));
+  // A resumed demo whose every evaluation is kept has nothing to size (eval_images stays 0).
+  if (static_cast<int64_t>(kept_evaluations.size()) < kModelCount) {
+    const int64_t eval_batch = eval::EvaluateRunOptions().batch;
+    double forward_cost = 0;
+    for (const auto& m : kModels) forward_cost += time_forward(m, channels, classes, kSize, eval_batch) / kModelCount;
+    const double inputs_per_image = 13 + (78 + 29) / 4.0;
+    const double eval_seconds =
+        std::max(2.0, o.budget_minutes * 60 - kReserveSeconds - seconds_since(start)) / kModelCount;
+    result.eval_images = std::clamp<int64_t>(
+        static_cast<int64_t>(eval_seconds / (kEvaluationOverhead * forward_cost * inputs_per_image)), 40,
+        result.test_images);
+    result.shift_images = std::max<int64_t>(10, result.eval_images / 4);
+    say(format("\ndemo: %s spent, %.3f ms per evaluated input: evaluation on %lld test images (shifts on %lld)",
+               report::format_duration(seconds_since(start)).c_str(), 1e3 * forward_cost,
+               static_cast<long long>(result.eval_images), static_cast<long long>(result.shift_images)));
+  }
   for (const auto& m : kModels) {
     if (std::find(kept_evaluations.begin(), kept_evaluations.end(), m.name) != kept_evaluations.end()) {
       say(format("demo: %s already evaluated, kept", m.name));

@@ -87,6 +87,9 @@ TEST_F(DemoTest, TrainsEvaluatesReportsAndStudiesOnATinyBudget) {
   EXPECT_EQ(again.report.rows[5].circular_consistency, 100);  // the kept scores, reported again
   EXPECT_TRUE(again.trained.empty());
   EXPECT_EQ(again.train_images, 256);  // as recorded by the first call
+  // Nothing left to train or evaluate: nothing timed, nothing sized.
+  EXPECT_EQ(again.eval_images, 0);
+  for (const auto& line : said) EXPECT_EQ(line.find("demo: measured"), std::string::npos) << line;
 }
 
 TEST_F(DemoTest, MistakesAreNamed) {

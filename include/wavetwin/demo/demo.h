@@ -59,7 +59,7 @@ struct DemoOptions {
 
 struct DemoResult {
   int64_t train_images = 0, test_images = 0, epochs = 0;
-  int64_t eval_images = 0, shift_images = 0;
+  int64_t eval_images = 0, shift_images = 0;  ///< 0 when a resumed demo kept every evaluation
   std::vector<train::TrainRunResult> trained;  ///< the runs trained by this call (not those kept)
   std::vector<eval::EvaluateRunResult> evaluated;
   report::RunsReport report;
