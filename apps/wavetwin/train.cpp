@@ -1,5 +1,4 @@
 // apps/wavetwin/train.cpp: `wavetwin train`: flags to train::TrainRunOptions, the run's epochs printed.
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -13,6 +12,7 @@
 #include "output.h"
 #include "print.h"
 #include "wavetwin/error.h"
+#include "wavetwin/report/runs_report.h"
 
 namespace wavetwin::cli {
 namespace {
@@ -84,11 +84,8 @@ void print_seeds(const std::vector<train::TrainRunResult>& results) {
   std::printf("%zu seeds:", results.size());
   for (const auto& r : results) std::printf(" %s", r.run.name.c_str());
   if (!errors.empty()) {
-    double sum = 0, squares = 0;
-    for (const double e : errors) sum += e;
-    const double n = static_cast<double>(errors.size()), mean = sum / n;
-    for (const double e : errors) squares += (e - mean) * (e - mean);
-    std::printf("; best val top-1 %.2f ± %.2f %% (mean ± sd)", mean, n > 1 ? std::sqrt(squares / (n - 1)) : NAN);
+    const report::SeedSpread spread = report::spread_of(errors);
+    std::printf("; best val top-1 %.2f ± %.2f %% (mean ± sd)", spread.mean, spread.sd);
   }
   std::printf("; `wavetwin eval` each, then `wavetwin report` gives every score across the seeds\n");
   std::fflush(stdout);

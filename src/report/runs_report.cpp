@@ -166,29 +166,14 @@ std::string claims_summary(const std::vector<eval::ClaimCheck>& checks) {
 
 SeedSpread seed_spread(const std::vector<const ResultRow*>& rows, double ResultRow::*value,
                        eval::Interval ResultRow::*interval) {
-  SeedSpread s;
   std::vector<double> values;
-  double widths = 0;
-  int64_t with_interval = 0;
+  std::vector<eval::Interval> intervals;
   for (const ResultRow* r : rows) {
     if (std::isnan(r->*value)) continue;
     values.push_back(r->*value);
-    const eval::Interval& i = r->*interval;
-    if (!std::isnan(i.low)) widths += (i.high - i.low) / 2, ++with_interval;
+    intervals.push_back(r->*interval);
   }
-  s.runs = static_cast<int64_t>(values.size());
-  if (values.empty()) return s;
-  double sum = 0;
-  for (const double v : values) sum += v;
-  s.mean = sum / static_cast<double>(values.size());
-  s.min = *std::min_element(values.begin(), values.end()), s.max = *std::max_element(values.begin(), values.end());
-  if (values.size() > 1) {
-    double squares = 0;
-    for (const double v : values) squares += (v - s.mean) * (v - s.mean);
-    s.sd = std::sqrt(squares / static_cast<double>(values.size() - 1));
-  }
-  if (with_interval > 0) s.interval_half_width = widths / static_cast<double>(with_interval);
-  return s;
+  return spread_of(values, intervals);
 }
 
 // "30.61 ± 0.42 (run ± 0.90)": mean ± sd across the seeds, and the runs' mean interval half-width.
@@ -308,6 +293,28 @@ nlohmann::ordered_json rows_json(const RunsReport& report, runs::Split split, do
 
 }  // namespace
 
+SeedSpread spread_of(const std::vector<double>& values, const std::vector<eval::Interval>& intervals) {
+  SeedSpread s;
+  s.runs = static_cast<int64_t>(values.size());
+  if (values.empty()) return s;
+  double sum = 0;
+  for (const double v : values) sum += v;
+  s.mean = sum / static_cast<double>(values.size());
+  s.min = *std::min_element(values.begin(), values.end()), s.max = *std::max_element(values.begin(), values.end());
+  if (values.size() > 1) {
+    double squares = 0;
+    for (const double v : values) squares += (v - s.mean) * (v - s.mean);
+    s.sd = std::sqrt(squares / static_cast<double>(values.size() - 1));
+  }
+  double widths = 0;
+  int64_t with_interval = 0;
+  for (const auto& i : intervals) {
+    if (!std::isnan(i.low)) widths += (i.high - i.low) / 2, ++with_interval;
+  }
+  if (with_interval > 0) s.interval_half_width = widths / static_cast<double>(with_interval);
+  return s;
+}
+
 RunsReport write_runs_report(const RunsReportOptions& o) {
   const runs::RunStore store(o.store, /*create=*/false);
   std::vector<std::string> names = o.runs;
@@ -417,7 +424,10 @@ RunsReport write_runs_report(const RunsReportOptions& o) {
     std::vector<runs::Score> scores[2];
     for (int k = 0; k < 2; ++k) {
       const std::string& name = k == 0 ? claim.run : claim.baseline;
-      if (store.find(name)) scores[k] = load_run(store, name, o.split).scores;
+      const auto reported = std::find_if(loaded.begin(), loaded.end(),
+                                         [&](const RunScores& r) { return r.run.name == name; });
+      if (reported != loaded.end()) scores[k] = reported->scores;
+      else if (store.find(name)) scores[k] = load_run(store, name, o.split).scores;
       else report.output.warnings.push_back("claim \"" + claim.statement + "\": no run " + name + " in " + o.store);
     }
     report.claims.push_back(eval::check_claim(claim, scores[0], scores[1], o.split, o.bootstrap));

@@ -52,6 +52,9 @@ struct SeedSpread {
   double mean = kMissing, sd = kMissing, min = kMissing, max = kMissing, interval_half_width = kMissing;
 };
 
+/// The spread of `values` (NaN-free), with the mean half-width of those `intervals` that are not NaN.
+SeedSpread spread_of(const std::vector<double>& values, const std::vector<eval::Interval>& intervals = {});
+
 /// Reported runs trained alike but for the seed (runs::trained_alike), two or more.
 struct SeedGroup {
   std::string spec;
