@@ -357,10 +357,12 @@ void bind_workflows(py::module_& m) {
       [](const std::vector<std::string>& run_names, std::optional<std::string> reference,
          std::optional<std::string> paper, const std::string& out, const std::string& store, const std::string& split,
          const std::string& title,
-         const std::vector<std::tuple<std::string, std::string, std::string, std::string, bool>>& claims) {
+         const std::vector<std::tuple<std::string, std::string, std::string, std::string, bool>>& claims,
+         const std::string& claims_file) {
         report::RunsReportOptions o;
         o.runs = run_names, o.reference = std::move(reference), o.paper = std::move(paper), o.out = out;
         o.store = store, o.split = runs::parse_split(split), o.title = title;
+        if (!claims_file.empty()) o.claims = eval::read_claims(claims_file);
         for (const auto& [statement, run, baseline, metric, lower] : claims) {
           o.claims.push_back({statement, run, baseline, runs::parse_metric(metric), lower});
         }
@@ -368,7 +370,7 @@ void bind_workflows(py::module_& m) {
         return report::write_runs_report(o);
       },
       py::arg("runs"), py::arg("reference"), py::arg("paper"), py::arg("out"), py::arg("store"), py::arg("split"),
-      py::arg("title"), py::arg("claims"));
+      py::arg("title"), py::arg("claims"), py::arg("claims_file"));
 }
 
 }  // namespace wavetwin::python

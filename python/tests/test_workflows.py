@@ -76,6 +76,11 @@ def test_seeds_train_one_run_per_seed_and_the_report_gives_their_spread(tiny_mni
     assert "| seed 3 errs less " in claimed.claims_table
     verdicts = ("supports 1", "cannot tell 2", "contradicts 1")
     assert any(v in claimed.claims_summary for v in verdicts), claimed.claims_summary
+    again = wavetwin.report(["s-seed2"], out=str(tmp_path / "again"), store=store,
+                            claims=tmp_path / "claims" / "results.json")
+    assert again.claims_summary == claimed.claims_summary
+    with pytest.raises(ValueError, match="claims.json: no such file"):
+        wavetwin.report(out=str(tmp_path / "bad"), store=store, claims=str(tmp_path / "claims.json"))
     with pytest.raises(ValueError, match="flips"):
         wavetwin.report(out=str(tmp_path / "bad"), store=store, claims=[("x", "s-seed3", "s-seed2", "flips", True)])
 

@@ -8,6 +8,7 @@ with each update. Ctrl-C stops a call with KeyboardInterrupt: a training run kee
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -105,15 +106,17 @@ Claim = Tuple[str, str, str, str, bool]
 
 def report(runs: Sequence[str] = (), *, out: str, reference: Optional[str] = None, paper: Optional[str] = None,
            store: str = "runs/wavetwin.db", split: str = "test", title: str = "",
-           claims: Sequence[Claim] = ()) -> _C.RunsReport:
+           claims: Union[str, Sequence[Claim]] = ()) -> _C.RunsReport:
     """``wavetwin report``: the runs (all when empty) side by side in ``out`` (report.md, results.csv,
     results.json, figures), mFR relative to ``reference`` (default the first run), with the papers' rows when
     ``paper`` is "imagenet" or "cifar10". Each claim, (statement, run, baseline, metric, lower) such as
     ("CMod is more stable than RMax", "R18wy_mod", "R18wy", "flip_rate", True), is checked by the paired
     comparison of the two runs: ``claims_table`` and ``claims_summary`` say which the runs support, cannot tell
-    apart, or contradict. Returns the rows, the tables and the files written."""
-    return _C.write_runs_report(list(runs), reference, paper, out, store, split, title,
-                                [(s, r, b, m, bool(lower)) for s, r, b, m, lower in claims])
+    apart, or contradict. ``claims`` may also be the path of a claims file, as ``wavetwin report --claims``
+    reads (a report's results.json among them). Returns the rows, the tables and the files written."""
+    claims_file = str(claims) if isinstance(claims, (str, os.PathLike)) else ""
+    listed = [] if claims_file else [(s, r, b, m, bool(lower)) for s, r, b, m, lower in claims]
+    return _C.write_runs_report(list(runs), reference, paper, out, store, split, title, listed, claims_file)
 
 
 Batch = Tuple[Union[torch.Tensor, List[torch.Tensor]], torch.Tensor]

@@ -399,7 +399,9 @@ TEST_F(CliTest, TrainKilledOrStoppedAndResumedEqualsUninterrupted) {
                                     ".log",
                                 &out),
               0);
-    if (signal == "TERM") EXPECT_NE(out.find("wavetwin: stopped by SIGTERM in epoch"), std::string::npos) << out;
+    if (signal == "TERM") {
+      EXPECT_NE(out.find("wavetwin: stopped by SIGTERM in epoch"), std::string::npos) << out;
+    }
     ASSERT_EQ(wavetwin("runs show " + name + store, &out), 0) << out;
     EXPECT_NE(out.find(signal == "KILL" ? "killed" : "interrupted"), std::string::npos) << out;
     ASSERT_EQ(test::run_command(std::string(WAVETWIN_CLI_PATH) + " train --resume --name " + name + store, &out), 0)
@@ -612,6 +614,22 @@ TEST_F(CliTest, EvalRecordsScoresOnceAndReportPutsRunsBesideThePaper) {
   }
   EXPECT_EQ(wavetwin("report a --paper mnist --out " + report + store, &out), 2);
   EXPECT_NE(out.find("--paper mnist: unknown"), std::string::npos) << out;
+  // Claims from a file, checked on the runs' validation images, then again from the report's results.json.
+  std::ofstream(dir_ + "/claims.json") << R"([{"statement": "b errs less", "run": "b", "baseline": "a",
+                                                "metric": "onecrop_top1", "claimed": "lower"}])";
+  ASSERT_EQ(wavetwin("report b --split val --claims " + dir_ + "/claims.json --out " + dir_ + "/claimed" + store, &out), 0)
+      << out;
+  EXPECT_NE(out.find("| b errs less "), std::string::npos) << out;
+  EXPECT_NE(out.find("\nClaims: supports "), std::string::npos) << out;
+  ASSERT_EQ(wavetwin("report a --split val --claims " + dir_ + "/claimed/results.json --out " + dir_ + "/again" + store,
+                     &out), 0) << out;
+  EXPECT_NE(out.find("| b errs less "), std::string::npos) << out;
+  std::ofstream(dir_ + "/claims.json") << R"([{"statement": "b errs less", "run": "b", "baseline": "a",
+                                                "metric": "error", "claimed": "lower"}])";
+  EXPECT_EQ(wavetwin("report b --split val --claims " + dir_ + "/claims.json --out " + dir_ + "/claimed" + store, &out), 2);
+  EXPECT_NE(out.find("claims.json, claim 1: metric 'error': unknown"), std::string::npos) << out;
+  std::ifstream kept(dir_ + "/claimed/report.md");  // the refused call wrote nothing over it
+  EXPECT_NE(std::string(std::istreambuf_iterator<char>(kept), {}).find("| b errs less "), std::string::npos);
 }
 
 TEST_F(CliTest, DemoRunsEndToEndOnATinyBudget) {

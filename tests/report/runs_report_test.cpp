@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "support/support.h"
+#include "wavetwin/eval/claim.h"
 #include "wavetwin/runs/run_store.h"
 
 namespace wavetwin::report {
@@ -237,6 +238,52 @@ TEST_F(RunsReportTest, IntervalsAndPairedDifferencesAgainstTheReference) {
   std::ifstream claims_md(dir_ + "/claims/report.md");
   const std::string claims_text((std::istreambuf_iterator<char>(claims_md)), std::istreambuf_iterator<char>());
   EXPECT_NE(claims_text.find("In all: supports 1"), std::string::npos) << claims_text;
+
+  // results.json's claims read back as the claims checked, to check them again on other runs.
+  const std::vector<eval::Claim> again = eval::read_claims(dir_ + "/claims/results.json");
+  ASSERT_EQ(again.size(), o.claims.size());
+  for (size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].statement, o.claims[i].statement);
+    EXPECT_EQ(again[i].run, o.claims[i].run);
+    EXPECT_EQ(again[i].baseline, o.claims[i].baseline);
+    EXPECT_EQ(again[i].metric, o.claims[i].metric) << again[i].statement;
+    EXPECT_EQ(again[i].lower, o.claims[i].lower) << again[i].statement;
+  }
+}
+
+TEST_F(RunsReportTest, ClaimsFilesAreReadOrNamedWithWhatIsWrong) {
+  const std::string path = dir_ + "/claims.json";
+  const auto claims_in = [&](const std::string& text) {
+    std::ofstream(path) << text;
+    return eval::read_claims(path);
+  };
+  const std::string named = R"("statement": "s", "run": "b", "baseline": "a")";
+  const auto claims = claims_in("[{" + named + R"(, "metric": "flip_rate", "claimed": "higher"},
+                                  {"statement": "t", "run": "c", "baseline": "a", "metric": "consistency",
+                                   "claimed": "lower", "verdict": "ignored"}])");
+  ASSERT_EQ(claims.size(), 2u);
+  EXPECT_EQ(claims[0].statement, "s");
+  EXPECT_EQ(claims[0].run, "b");
+  EXPECT_EQ(claims[0].baseline, "a");
+  EXPECT_EQ(claims[0].metric, Metric::kFlipRate);
+  EXPECT_FALSE(claims[0].lower);
+  EXPECT_EQ(claims[1].run, "c");
+  EXPECT_EQ(claims[1].metric, Metric::kConsistency);
+  EXPECT_TRUE(claims[1].lower);
+
+  EXPECT_THROW_WITH(eval::read_claims(dir_ + "/none.json"), "none.json: no such file");
+  EXPECT_THROW_WITH(claims_in("[{"), "claims.json: not JSON; expected an array of {\"statement\"");
+  EXPECT_THROW_WITH(claims_in("[]"), "claims.json: array with no claim; expected an array of");
+  EXPECT_THROW_WITH(claims_in(R"({"runs": []})"), "claims.json: object; expected an array of");
+  EXPECT_THROW_WITH(claims_in("[3]"), "claims.json, claim 1: number; expected {");
+  EXPECT_THROW_WITH(claims_in("[{" + named + R"(, "metric": "mfr", "claimed": "lower"}])"),
+                    "claims.json, claim 1: metric 'mfr': unknown; expected one of onecrop_top1");
+  EXPECT_THROW_WITH(claims_in("[{" + named + R"(, "metric": "kl", "claimed": "less"}])"),
+                    R"(claims.json, claim 1: "claimed": "less"; expected "lower" or "higher")");
+  EXPECT_THROW_WITH(claims_in("[{" + named + R"(, "metric": "kl", "claimed": "lower"}, {"statement": "t", "run": "b"}])"),
+                    R"(claims.json, claim 2: "baseline" missing or not a non-empty string; expected {)");
+  EXPECT_THROW_WITH(claims_in(R"([{"statement": "", "run": "b", "baseline": "a", "metric": "kl", "claimed": "lower"}])"),
+                    R"(claim 1: "statement" missing or not a non-empty string)");
 }
 
 // Runs trained alike but for the seed, and one trained otherwise: the first two are one group, with the mean and

@@ -36,6 +36,12 @@ struct ClaimCheck {
   std::optional<ScoreComparison> comparison;  ///< run - baseline; none when not measured
 };
 
+/// The claims of a JSON file: an array of objects {"statement", "run", "baseline", "metric" (a name of
+/// runs::parse_metric), "claimed": "lower" or "higher"}, or a report's results.json, whose "claims" have that
+/// form (their other keys are ignored), so that a report's claims can be checked again on other runs. Throws
+/// wavetwin::Error naming the file, the claim and what is wrong.
+std::vector<Claim> read_claims(const std::string& path);
+
 /// The claim on the runs' recorded scores (compare_scores of `run` against `baseline`).
 ClaimCheck check_claim(const Claim& claim, const std::vector<runs::Score>& run,
                        const std::vector<runs::Score>& baseline, runs::Split split, const BootstrapOptions& options);
