@@ -29,8 +29,8 @@ Runner add_report(CLI::App& app) {
   sub->add_option("--split", *split, "Scores of the test or val split")->capture_default_str();
   sub->add_option("--title", o->title, "Title of report.md");
   sub->add_option("--claims", *claims,
-                  "JSON file of claims to check: [{\"statement\", \"run\", \"baseline\", \"metric\", "
-                  "\"claimed\": \"lower\" or \"higher\"}], or a report's results.json");
+                  "JSON file of claims to check (statement, run, baseline, metric, claimed: lower or higher; "
+                  "see README), or a report's results.json");
   sub->add_option("--out", o->out, "Output directory")->required();
   sub->add_option("--store", o->store, "Run store (SQLite)")->capture_default_str();
   return [sub, o, split, claims] {

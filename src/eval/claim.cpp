@@ -22,15 +22,33 @@ namespace {
 
 constexpr const char* kClaimForm =
     R"({"statement": ..., "run": ..., "baseline": ..., "metric": ..., "claimed": "lower" or "higher"})";
+constexpr const char* kLower = "lower";
+constexpr const char* kHigher = "higher";
 
-std::string text_member(const nlohmann::json& claim, const char* key, const std::string& where) {
+std::string text_member(const nlohmann::json& claim, const char* key) {
   const auto it = claim.find(key);
-  WAVETWIN_CHECK(it != claim.end() && it->is_string() && !it->get<std::string>().empty(), where, ": \"", key,
+  WAVETWIN_CHECK(it != claim.end() && it->is_string() && !it->get<std::string>().empty(), "\"", key,
                  "\" missing or not a non-empty string; expected ", kClaimForm);
   return it->get<std::string>();
 }
 
 }  // namespace
+
+void to_json(nlohmann::ordered_json& json, const Claim& claim) {
+  json = {{"statement", claim.statement}, {"run", claim.run}, {"baseline", claim.baseline},
+          {"metric", runs::metric_name(claim.metric)}, {"claimed", claim.lower ? kLower : kHigher}};
+}
+
+void from_json(const nlohmann::json& json, Claim& claim) {
+  WAVETWIN_CHECK(json.is_object(), json.type_name(), "; expected ", kClaimForm);
+  claim.statement = text_member(json, "statement"), claim.run = text_member(json, "run");
+  claim.baseline = text_member(json, "baseline");
+  claim.metric = runs::parse_metric(text_member(json, "metric"));
+  const std::string claimed = text_member(json, "claimed");
+  WAVETWIN_CHECK(claimed == kLower || claimed == kHigher, "\"claimed\": \"", claimed, "\"; expected \"", kLower,
+                 "\" or \"", kHigher, "\"");
+  claim.lower = claimed == kLower;
+}
 
 std::vector<Claim> read_claims(const std::string& path) {
   const std::vector<char> bytes = data::read_file(path);
@@ -42,21 +60,11 @@ std::vector<Claim> read_claims(const std::string& path) {
                  " (or a report's results.json)");
   std::vector<Claim> claims;
   for (size_t i = 0; i < json.size(); ++i) {
-    const std::string where = "claims file " + path + ", claim " + std::to_string(i + 1);
-    const nlohmann::json& c = json[i];
-    WAVETWIN_CHECK(c.is_object(), where, ": ", c.type_name(), "; expected ", kClaimForm);
-    Claim claim{text_member(c, "statement", where), text_member(c, "run", where), text_member(c, "baseline", where)};
-    const std::string metric = text_member(c, "metric", where);
     try {
-      claim.metric = runs::parse_metric(metric);
+      claims.push_back(json[i].get<Claim>());
     } catch (const Error& e) {
-      throw Error(where + ": " + e.what());
+      throw Error("claims file " + path + ", claim " + std::to_string(i + 1) + ": " + e.what());
     }
-    const std::string claimed = text_member(c, "claimed", where);
-    WAVETWIN_CHECK(claimed == "lower" || claimed == "higher", where, ": \"claimed\": \"", claimed,
-                   "\"; expected \"lower\" or \"higher\"");
-    claim.lower = claimed == "lower";
-    claims.push_back(std::move(claim));
   }
   return claims;
 }

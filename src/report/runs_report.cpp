@@ -225,8 +225,9 @@ Table seeds_table(const std::vector<SeedGroup>& groups) {
   for (const auto& g : groups) {
     std::string names, seeds;
     for (size_t i = 0; i < g.runs.size(); ++i) {
-      names += (i ? ", " : "") + g.runs[i];
-      seeds += (i ? ", " : "") + std::to_string(g.seeds[i]);
+      const char* separator = i ? ", " : "";
+      names.append(separator).append(g.runs[i]);
+      seeds.append(separator).append(std::to_string(g.seeds[i]));
     }
     table.add_row({names, "`" + g.spec + "`", seeds, spread_cell(g.onecrop_top1), spread_cell(g.tencrops_top1),
                    spread_cell(g.mfr), spread_cell(g.consistency)});
@@ -274,10 +275,8 @@ nlohmann::ordered_json rows_json(const RunsReport& report, runs::Split split, do
   }
   nlohmann::ordered_json& claims = out["claims"] = nlohmann::ordered_json::array();
   for (const auto& c : report.claims) {
-    nlohmann::ordered_json claim = {{"statement", c.claim.statement}, {"run", c.claim.run},
-                                    {"baseline", c.claim.baseline}, {"metric", runs::metric_name(c.claim.metric)},
-                                    {"claimed", c.claim.lower ? "lower" : "higher"},
-                                    {"verdict", eval::verdict_name(c.verdict)}};
+    nlohmann::ordered_json claim = c.claim;
+    claim["verdict"] = eval::verdict_name(c.verdict);
     if (c.comparison) {
       const double scale = scale_of(c.claim.metric);
       claim["difference"] = scale * c.comparison->difference.difference;

@@ -3,6 +3,7 @@
 // at the chosen level.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,12 @@ struct ClaimCheck {
   Verdict verdict = Verdict::kNotMeasured;
   std::optional<ScoreComparison> comparison;  ///< run - baseline; none when not measured
 };
+
+/// A claim as JSON, {"statement", "run", "baseline", "metric" (runs::metric_name), "claimed": "lower" or
+/// "higher"}, as results.json and claims files hold it, and back; from_json throws wavetwin::Error naming the
+/// key at fault (other keys are ignored).
+void to_json(nlohmann::ordered_json& json, const Claim& claim);
+void from_json(const nlohmann::json& json, Claim& claim);
 
 /// The claims of a JSON file: an array of objects {"statement", "run", "baseline", "metric" (a name of
 /// runs::parse_metric), "claimed": "lower" or "higher"}, or a report's results.json, whose "claims" have that
